@@ -86,7 +86,9 @@ type Entry struct {
 	// for any purpose (CC0-1.0, CC-BY-4.0, CDLA-Permissive-2.0, OpenMDW-1.0 …).
 	OpenTerms bool  `json:"open_terms,omitempty"`
 	Terms     Terms `json:"terms"`
-	// Aliases are other names that mean this licence: Hub ids, license_name values, URLs.
+	// HubIDs are the Hugging Face Hub licence ids (card `license:` values) that mean this licence.
+	HubIDs []string `json:"hub_ids,omitempty"`
+	// Aliases are other names that mean this licence: license_name values, titles, URLs.
 	Aliases []string `json:"aliases,omitempty"`
 	// Policies are keys of use policies this licence incorporates.
 	Policies []string `json:"policies,omitempty"`
@@ -175,6 +177,7 @@ type Catalogue struct {
 	entries []*Entry
 	index   map[string]*Entry // lowercased key, id and aliases
 	byID    map[string]*Entry // exact, case-sensitive SPDX or LicenseRef id
+	byHub   map[string]*Entry // Hub licence ids
 }
 
 //go:embed data/spdx.tsv
@@ -204,7 +207,7 @@ func Default() *Catalogue {
 // Load builds a catalogue from an SPDX facts table (tab-separated: id, name, osi, osi_2024,
 // fsf_libre, deprecated, in_2024_list) and a JSON array of entries that add to or refine it.
 func Load(spdx, extra []byte) (*Catalogue, error) {
-	c := &Catalogue{index: map[string]*Entry{}, byID: map[string]*Entry{}}
+	c := &Catalogue{index: map[string]*Entry{}, byID: map[string]*Entry{}, byHub: map[string]*Entry{}}
 	sc := bufio.NewScanner(bytes.NewReader(spdx))
 	line := 0
 	for sc.Scan() {
@@ -245,8 +248,12 @@ func Load(spdx, extra []byte) (*Catalogue, error) {
 			base.Family, base.Version, base.Kind = m.Family, m.Version, m.Kind
 			base.OpenTerms, base.Terms, base.Summary, base.Policies = m.OpenTerms, m.Terms, m.Summary, m.Policies
 			base.Aliases = append(base.Aliases, m.Aliases...)
+			base.HubIDs = append(base.HubIDs, m.HubIDs...)
 			c.indexEntry(base)
 			continue
+		}
+		if m.Name == "" {
+			m.Name = m.ID
 		}
 		c.add(m)
 	}
@@ -261,7 +268,11 @@ func (c *Catalogue) add(e *Entry) {
 }
 
 func (c *Catalogue) indexEntry(e *Entry) {
-	for _, name := range append([]string{e.Key, e.ID}, e.Aliases...) {
+	for _, h := range e.HubIDs {
+		c.byHub[strings.ToLower(h)] = e
+	}
+	names := append([]string{e.Key, e.ID}, e.HubIDs...)
+	for _, name := range append(names, e.Aliases...) {
 		k := normAlias(name)
 		if k == "" {
 			continue
@@ -288,6 +299,13 @@ func (c *Catalogue) Entries() []*Entry { return c.entries }
 // ByID returns the entry with exactly this SPDX or LicenseRef id (case-sensitive).
 func (c *Catalogue) ByID(id string) (*Entry, bool) {
 	e, ok := c.byID[id]
+	return e, ok
+}
+
+// Hub returns the entry a Hugging Face Hub licence id (a card's `license:` value) stands for.
+// Hub ids that name a family ("bsd", "gpl", "cc") map to family entries with LicenseRef ids.
+func (c *Catalogue) Hub(id string) (*Entry, bool) {
+	e, ok := c.byHub[strings.ToLower(strings.TrimSpace(id))]
 	return e, ok
 }
 

@@ -1,0 +1,284 @@
+package card
+
+import (
+	"regexp"
+	"strings"
+)
+
+// lineKind says what a body line is, for the analyses that must skip code and comments.
+type lineKind uint8
+
+const (
+	kindProse   lineKind = iota
+	kindCode             // inside a fenced code block, fences included
+	kindComment          // entirely inside an HTML comment
+)
+
+// bodyLine is one line of the body with what the scanner learnt about it.
+type bodyLine struct {
+	n    int    // file line
+	raw  string // as written, without "\r"
+	text string // raw with HTML comments blanked out; "" for code and comment lines
+	// plain is text as a reader sees it (link text kept; URLs, tags and code dropped).
+	plain string
+	kind  lineKind //
+	// table: part of a Markdown or HTML table, whose cells are labels, not sentences.
+	table bool
+	// heading: an ATX or HTML heading, or the text line of a setext heading.
+	heading bool
+	// underline: the === or --- line of a setext heading.
+	underline bool
+}
+
+// analyseBody runs every body analysis over lines, the first of which is file line first.
+func (c *Card) analyseBody(lines []string, first int) {
+	bl := classify(lines, first)
+	c.findHeadings(bl)
+	c.findTables(bl)
+	c.findLinks(bl)
+	c.findPapers(bl)
+	c.findClaims(bl)
+}
+
+var fenceRe = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
+
+// classify marks fenced code blocks and HTML comments. Both hide their content from
+// headings, tables and claims: a licence quoted in a code block is not the card's prose.
+func classify(lines []string, first int) []bodyLine {
+	out := make([]bodyLine, len(lines))
+	var fence string // the opening fence while inside a code block
+	inComment := false
+	for i, l := range lines {
+		b := bodyLine{n: first + i, raw: l}
+		switch {
+		case fence != "":
+			b.kind = kindCode
+			// A closing fence is at least as long as the opening one, of the same
+			// character, with nothing after it.
+			t := strings.TrimLeft(l, " ")
+			if len(l)-len(t) <= 3 {
+				rest := strings.TrimLeft(t, fence[:1])
+				if len(t)-len(rest) >= len(fence) && strings.TrimSpace(rest) == "" {
+					fence = ""
+				}
+			}
+		case !inComment && fenceRe.MatchString(l):
+			m := fenceRe.FindStringSubmatch(l)[1]
+			// A backtick fence's info string may not contain backticks; such a line is
+			// inline code, not a fence.
+			if m[0] == '`' && strings.Contains(strings.TrimLeft(l, " ")[len(m):], "`") {
+				b.text = l
+				break
+			}
+			fence = m
+			b.kind = kindCode
+		default:
+			b.text, inComment = stripComments(l, inComment)
+			if inComment && strings.TrimSpace(b.text) == "" {
+				b.kind = kindComment
+			}
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// stripComments blanks the parts of a line inside HTML comments, given whether the line starts
+// inside one, and says whether the line ends inside one.
+func stripComments(l string, inComment bool) (string, bool) {
+	if !inComment && !strings.Contains(l, "<!--") {
+		return l, false
+	}
+	var b strings.Builder
+	rest := l
+	for rest != "" {
+		if inComment {
+			end := strings.Index(rest, "-->")
+			if end < 0 {
+				b.WriteString(strings.Repeat(" ", len(rest)))
+				return b.String(), true
+			}
+			b.WriteString(strings.Repeat(" ", end+3))
+			rest = rest[end+3:]
+			inComment = false
+			continue
+		}
+		start := strings.Index(rest, "<!--")
+		if start < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:start])
+		b.WriteString("    ")
+		rest = rest[start+4:]
+		inComment = true
+	}
+	return b.String(), inComment
+}
+
+var (
+	atxRe      = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*))?$`)
+	atxCloseRe = regexp.MustCompile(`(?:^|[ \t])#+[ \t]*$`)
+	setextRe   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
+	htmlHRe    = regexp.MustCompile(`(?i)<h([1-6])\b[^>]*>(.*?)</h[1-6]\s*>`)
+	tagRe      = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
+	listItemRe = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)`)
+)
+
+// maxHeadingLine bounds the length of a line read as a heading.
+const maxHeadingLine = 4096
+
+// findHeadings records ATX (`# Title`), setext (Title over ===) and one-line HTML headings.
+func (c *Card) findHeadings(bl []bodyLine) {
+	for i := range bl {
+		b := &bl[i]
+		if b.kind != kindProse {
+			continue
+		}
+		if len(b.text) > maxHeadingLine {
+			continue // headings are short; long lines are not worth the regexps
+		}
+		t := strings.TrimLeft(b.text, " ")
+		if t == "" {
+			continue
+		}
+		if m := atxRe.FindStringSubmatch(b.text); t[0] == '#' && m != nil {
+			text := strings.TrimSpace(atxCloseRe.ReplaceAllString(m[2], ""))
+			c.Headings = append(c.Headings, Heading{Level: len(m[1]), Text: cleanInline(text), Line: b.n})
+			b.heading = true
+			continue
+		}
+		if m := setextRe.FindStringSubmatch(b.text); (t[0] == '=' || t[0] == '-') && m != nil && i > 0 {
+			p := &bl[i-1]
+			t := strings.TrimSpace(p.text)
+			if p.kind == kindProse && !p.heading && !p.underline && !strings.Contains(t, "|") &&
+				!listItemRe.MatchString(t) && !strings.HasPrefix(t, ">") && !strings.HasPrefix(p.text, "    ") &&
+				cleanInline(t) != "" {
+				level := 2
+				if m[1][0] == '=' {
+					level = 1
+				}
+				c.Headings = append(c.Headings, Heading{Level: level, Text: cleanInline(t), Line: p.n})
+				p.heading = true
+				b.underline = true
+				continue
+			}
+		}
+		if !strings.Contains(b.text, "<h") && !strings.Contains(b.text, "<H") {
+			continue
+		}
+		if m := htmlHRe.FindStringSubmatch(b.text); m != nil {
+			if text := cleanInline(m[2]); text != "" {
+				c.Headings = append(c.Headings, Heading{Level: int(m[1][0] - '0'), Text: text, Line: b.n})
+				b.heading = true
+			}
+		}
+	}
+}
+
+var delimRowRe = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)
+
+// findTables counts Markdown tables (a header row, then a delimiter row such as |---|:--:|)
+// and HTML tables, and marks their lines.
+func (c *Card) findTables(bl []bodyLine) {
+	inHTML := 0
+	for i := 0; i < len(bl); i++ {
+		b := &bl[i]
+		if b.kind != kindProse {
+			continue
+		}
+		lower := strings.ToLower(b.text)
+		if opens := strings.Count(lower, "<table"); opens > 0 {
+			for range opens {
+				c.Tables++
+				c.TableLines = append(c.TableLines, b.n)
+			}
+			inHTML += opens
+		}
+		if inHTML > 0 {
+			b.table = true
+			inHTML -= strings.Count(lower, "</table")
+			if inHTML < 0 {
+				inHTML = 0
+			}
+			continue
+		}
+		if i+1 < len(bl) && strings.Contains(b.text, "|") && !b.heading && bl[i+1].kind == kindProse &&
+			strings.Contains(bl[i+1].text, "|") && delimRowRe.MatchString(bl[i+1].text) {
+			c.Tables++
+			c.TableLines = append(c.TableLines, b.n)
+			b.table = true
+			j := i + 1
+			for ; j < len(bl) && bl[j].kind == kindProse && strings.Contains(bl[j].text, "|"); j++ {
+				bl[j].table = true
+			}
+			i = j - 1
+		}
+	}
+}
+
+// Section is the part of the body under one heading, up to the next heading of the same or a
+// higher level.
+type Section struct {
+	Heading Heading
+	Text    string // the lines under the heading, trimmed
+	EndLine int    // last file line of the section
+	Tables  int    // tables that start inside the section
+}
+
+// HeadingMatches returns a predicate for Section and Sections that matches heading text.
+func HeadingMatches(re *regexp.Regexp) func(Heading) bool {
+	return func(h Heading) bool { return re.MatchString(h.Text) }
+}
+
+// Section returns the text under the first heading that pred accepts and the heading's line,
+// or "", 0 when none does. Detectors use it to find, say, "Training Data" or "Evaluation".
+func (c *Card) Section(pred func(Heading) bool) (text string, line int) {
+	for i, h := range c.Headings {
+		if pred(h) {
+			s := c.section(i)
+			return s.Text, h.Line
+		}
+	}
+	return "", 0
+}
+
+// Sections returns every section whose heading pred accepts, in card order.
+func (c *Card) Sections(pred func(Heading) bool) []Section {
+	var out []Section
+	for i, h := range c.Headings {
+		if pred(h) {
+			out = append(out, c.section(i))
+		}
+	}
+	return out
+}
+
+// section builds the Section of heading i.
+func (c *Card) section(i int) Section {
+	h := c.Headings[i]
+	lines := strings.Split(c.Body, "\n")
+	last := c.BodyStartLine + len(lines) - 1
+	end := last
+	for _, next := range c.Headings[i+1:] {
+		if next.Level <= h.Level && next.Line > h.Line {
+			end = next.Line - 1
+			break
+		}
+	}
+	startIdx := h.Line - c.BodyStartLine + 1
+	endIdx := end - c.BodyStartLine + 1
+	if startIdx < len(lines) && startIdx >= 0 && setextRe.MatchString(lines[startIdx]) {
+		startIdx++ // skip the underline of a setext heading
+	}
+	s := Section{Heading: h, EndLine: end}
+	if startIdx >= 0 && startIdx < endIdx && endIdx <= len(lines) {
+		s.Text = strings.TrimSpace(strings.Join(lines[startIdx:endIdx], "\n"))
+	}
+	for _, t := range c.TableLines {
+		if t >= h.Line && t <= end {
+			s.Tables++
+		}
+	}
+	return s
+}

@@ -1,0 +1,504 @@
+package card
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// meta is the part of a Card that comes from the front matter, for table comparisons.
+type meta struct {
+	License           []string
+	LicenseName       string
+	LicenseLink       string
+	BaseModel         []string
+	BaseModelRelation string
+	Datasets          []string
+	Language          []string
+	LibraryName       string
+	PipelineTag       string
+	Tags              []string
+	HasModelIndex     bool
+	ModelIndex        []EvalResult
+	Gated             bool
+	GatedPrompt       string
+	GatedFields       []string
+	NewVersion        string
+	FieldLines        map[string]int
+}
+
+func metaOf(c *Card) meta {
+	return meta{
+		License: c.License, LicenseName: c.LicenseName, LicenseLink: c.LicenseLink,
+		BaseModel: c.BaseModel, BaseModelRelation: c.BaseModelRelation, Datasets: c.Datasets,
+		Language: c.Language, LibraryName: c.LibraryName, PipelineTag: c.PipelineTag, Tags: c.Tags,
+		HasModelIndex: c.HasModelIndex, ModelIndex: c.ModelIndex, Gated: c.Gated,
+		GatedPrompt: c.GatedPrompt, GatedFields: c.GatedFields, NewVersion: c.NewVersion,
+		FieldLines: c.FieldLines,
+	}
+}
+
+// wantProblem matches a Problem by line and a fragment of its message, so tests pin what the
+// problem is about without freezing its wording.
+type wantProblem struct {
+	line int
+	has  string
+}
+
+func checkProblems(t *testing.T, got []Problem, want []wantProblem) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("got %d problems %v, want %d %v", len(got), got, len(want), want)
+		return
+	}
+	for i, w := range want {
+		if got[i].Line != w.line || !strings.Contains(got[i].Message, w.has) {
+			t.Errorf("problem %d = %+v, want line %d containing %q", i, got[i], w.line, w.has)
+		}
+	}
+}
+
+func TestParseFrontMatter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       string
+		want     meta
+		problems []wantProblem
+	}{{
+		name: "string fields and string-or-list fields written as strings",
+		in: "---\nlicense: apache-2.0\nbase_model: acme/tiny-base\nbase_model_relation: finetune\n" +
+			"datasets: acme/recipes\nlanguage: en\nlibrary_name: transformers\npipeline_tag: text-generation\n" +
+			"tags: demo\nnew_version: acme/tiny-v2\n---\n",
+		want: meta{
+			License: []string{"apache-2.0"}, BaseModel: []string{"acme/tiny-base"}, BaseModelRelation: "finetune",
+			Datasets: []string{"acme/recipes"}, Language: []string{"en"}, LibraryName: "transformers",
+			PipelineTag: "text-generation", Tags: []string{"demo"}, NewVersion: "acme/tiny-v2",
+			FieldLines: map[string]int{"license": 2, "base_model": 3, "base_model_relation": 4, "datasets": 5,
+				"language": 6, "library_name": 7, "pipeline_tag": 8, "tags": 9, "new_version": 10},
+		},
+	}, {
+		name: "lists, block and flow, trimmed, empty items dropped",
+		in:   "---\nlicense:\n  - mit\n  - ' cc-by-4.0 '\n  - ''\nbase_model: [acme/a, acme/b]\ndatasets:\n- one/set\n---\n",
+		want: meta{
+			License: []string{"mit", "cc-by-4.0"}, BaseModel: []string{"acme/a", "acme/b"}, Datasets: []string{"one/set"},
+			FieldLines: map[string]int{"license": 2, "base_model": 6, "datasets": 7},
+		},
+	}, {
+		name: "license other with name and link",
+		in:   "---\nlicense: other\nlicense_name: acme-research\nlicense_link: >-\n  https://example.org/acme/LICENSE\n---\n",
+		want: meta{
+			License: []string{"other"}, LicenseName: "acme-research", LicenseLink: "https://example.org/acme/LICENSE",
+			FieldLines: map[string]int{"license": 2, "license_name": 3, "license_link": 4},
+		},
+	}, {
+		name: "scalars keep their written form",
+		in:   "---\nlicense_name: 1.10\nlanguage: [no, yes]\n---\n",
+		want: meta{
+			LicenseName: "1.10", Language: []string{"no", "yes"},
+			FieldLines: map[string]int{"license_name": 2, "language": 3},
+		},
+	}, {
+		name: "duplicate key keeps the last value",
+		in:   "---\nlicense: mit\ntags: [x]\nlicense: apache-2.0\n---\n",
+		want: meta{
+			License: []string{"apache-2.0"}, Tags: []string{"x"},
+			FieldLines: map[string]int{"license": 4, "tags": 3},
+		},
+		problems: []wantProblem{{4, `duplicate key "license"`}},
+	}, {
+		name: "duplicate key inside a mapping",
+		in:   "---\nextra_gated_fields:\n  Name: text\n  Name: text\n---\n",
+		want: meta{
+			Gated: true, GatedFields: []string{"Name", "Name"},
+			FieldLines: map[string]int{"extra_gated_fields": 2},
+		},
+		problems: []wantProblem{{2, `duplicate key "Name" in extra_gated_fields`}},
+	}, {
+		name: "values of the wrong type",
+		in:   "---\nlicense:\n  id: mit\nlicense_name: [first, second]\ndatasets:\n  - good/set\n  - {bad: set}\npipeline_tag: {a: b}\n---\n",
+		want: meta{
+			LicenseName: "first", Datasets: []string{"good/set"},
+			FieldLines: map[string]int{"license": 2, "license_name": 4, "datasets": 5, "pipeline_tag": 8},
+		},
+		problems: []wantProblem{
+			{2, "license: expected a string or a list of strings, found a mapping"},
+			{4, "license_name: expected a string, found a list"},
+			{7, "datasets[1]: expected a string, found a mapping"},
+			{8, "pipeline_tag: expected a string, found a mapping"},
+		},
+	}, {
+		name: "broken value does not hide the other keys",
+		in:   "---\nlicense: mit\nextra_gated_prompt: \"an unterminated string\nbase_model: acme/base\n---\n",
+		want: meta{
+			License: []string{"mit"}, BaseModel: []string{"acme/base"}, Gated: true,
+			FieldLines: map[string]int{"license": 2, "extra_gated_prompt": 3, "base_model": 4},
+		},
+		problems: []wantProblem{{3, "invalid YAML"}},
+	}, {
+		name: "stray tab under a key keeps the inline value",
+		in:   "---\nlicense: mit\n\tnote: tab-indented\ntags: [a]\n---\n",
+		want: meta{
+			License: []string{"mit"}, Tags: []string{"a"},
+			FieldLines: map[string]int{"license": 2, "tags": 4},
+		},
+		problems: []wantProblem{{3, "only line 2 of this key is read"}},
+	}, {
+		name:     "front matter that is a list",
+		in:       "---\n- one\n- two\n---\nText\n",
+		want:     meta{FieldLines: map[string]int{}},
+		problems: []wantProblem{{2, "not a mapping"}},
+	}, {
+		name: "gating",
+		in: "---\nextra_gated_prompt: |\n  Accept the terms.\nextra_gated_fields:\n  Full name: text\n  ? I accept\n    the terms\n  : checkbox\n" +
+			"extra_gated_button_content: Submit\n---\n",
+		want: meta{
+			Gated: true, GatedPrompt: "Accept the terms.", GatedFields: []string{"Full name", "I accept the terms"},
+			FieldLines: map[string]int{"extra_gated_prompt": 2, "extra_gated_fields": 4, "extra_gated_button_content": 9},
+		},
+	}, {
+		name: "any extra_gated key gates",
+		in:   "---\nextra_gated_heading: Ask first\n---\n",
+		want: meta{Gated: true, FieldLines: map[string]int{"extra_gated_heading": 2}},
+	}, {
+		name: "model-index flattened per metric",
+		in: "---\nmodel-index:\n- name: tiny\n  results:\n  - task:\n      type: text-generation\n    dataset:\n      name: Quiz Set\n      type: acme/quiz\n" +
+			"    metrics:\n    - type: accuracy\n      value: 51.20\n      name: Accuracy\n    - type: f1\n      value: n/a\n---\n",
+		want: meta{
+			HasModelIndex: true,
+			ModelIndex: []EvalResult{
+				{Model: "tiny", Task: "text-generation", DatasetName: "Quiz Set", DatasetType: "acme/quiz", MetricType: "accuracy", MetricName: "Accuracy", Value: "51.20", Line: 11},
+				{Model: "tiny", Task: "text-generation", DatasetName: "Quiz Set", DatasetType: "acme/quiz", MetricType: "f1", Value: "n/a", Line: 14},
+			},
+			FieldLines: map[string]int{"model-index": 2},
+		},
+	}, {
+		name:     "model-index of the wrong shape is still present",
+		in:       "---\nmodel-index: soon\n---\n",
+		want:     meta{HasModelIndex: true, FieldLines: map[string]int{"model-index": 2}},
+		problems: []wantProblem{{2, "model-index: expected a list of models"}},
+	}, {
+		name: "anchors and aliases",
+		in:   "---\nupstream: &up acme/base\nbase_model: *up\n---\n",
+		want: meta{BaseModel: []string{"acme/base"}, FieldLines: map[string]int{"upstream": 2, "base_model": 3}},
+	}, {
+		name: "CRLF line endings",
+		in:   "---\r\nlicense:\r\n  - mit\r\nbase_model: acme/base\r\n---\r\n# Title\r\n",
+		want: meta{License: []string{"mit"}, BaseModel: []string{"acme/base"}, FieldLines: map[string]int{"license": 2, "base_model": 4}},
+	}, {
+		name: "byte-order mark",
+		in:   "\ufeff---\nlicense: mit\n---\n",
+		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
+	}, {
+		name:     "front matter never closed",
+		in:       "---\nlicense: mit\n# Title\n",
+		problems: []wantProblem{{1, "never closed"}},
+	}, {
+		name: "no front matter",
+		in:   "# Title\nlicense: mit\n",
+	}, {
+		name: "empty front matter",
+		in:   "---\n---\nText\n",
+	}, {
+		name: "empty input",
+		in:   "",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			if diff := cmp.Diff(tt.want, metaOf(c), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("front matter mismatch (-want +got):\n%s", diff)
+			}
+			checkProblems(t, c.Problems, tt.problems)
+		})
+	}
+}
+
+func TestParseRaw(t *testing.T) {
+	t.Parallel()
+	c := Parse("README.md", []byte("---\nco2_eq_emissions:\n  emissions: 12.5\n  source: estimate\ninference: false\nwidget:\n- text: hi\n---\n"))
+	want := map[string]any{
+		"co2_eq_emissions": map[string]any{"emissions": 12.5, "source": "estimate"},
+		"inference":        false,
+		"widget":           []any{map[string]any{"text": "hi"}},
+	}
+	if diff := cmp.Diff(want, c.Raw); diff != "" {
+		t.Errorf("Raw mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		in        string
+		bodyStart int
+		body      string
+		problems  []wantProblem
+		headings  []Heading
+	}{{
+		name:      "body after front matter keeps file line numbers",
+		in:        "---\nlicense: mit\n---\n# Tiny\n\n## Uses\n",
+		bodyStart: 4, body: "# Tiny\n\n## Uses\n",
+		headings: []Heading{{1, "Tiny", 4}, {2, "Uses", 6}},
+	}, {
+		name:      "bad YAML still gives the body",
+		in:        "---\nlicense: [mit\n---\n# Tiny\n",
+		bodyStart: 4, body: "# Tiny",
+		problems: []wantProblem{{2, "invalid YAML"}},
+		headings: []Heading{{1, "Tiny", 4}},
+	}, {
+		name:      "CRLF is normalised in Body",
+		in:        "---\r\nlicense: mit\r\n---\r\nTitle\r\n=====\r\n",
+		bodyStart: 4, body: "Title\n=====\n",
+		headings: []Heading{{1, "Title", 4}},
+	}, {
+		name:      "unclosed front matter is Markdown",
+		in:        "---\n# Tiny\n",
+		bodyStart: 1, body: "---\n# Tiny\n",
+		problems: []wantProblem{{1, "never closed"}},
+		headings: []Heading{{1, "Tiny", 2}},
+	}, {
+		name:      "front matter only",
+		in:        "---\nlicense: mit\n---",
+		bodyStart: 0, body: "",
+	}, {
+		name:      "heading kinds; code and comments are not headings",
+		in:        "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
+		bodyStart: 1, body: "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
+		headings: []Heading{{1, "One", 1}, {2, "Two", 2}, {3, "Three bold", 10}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			if c.BodyStartLine != tt.bodyStart {
+				t.Errorf("BodyStartLine = %d, want %d", c.BodyStartLine, tt.bodyStart)
+			}
+			if strings.TrimSuffix(c.Body, "\n") != strings.TrimSuffix(tt.body, "\n") {
+				t.Errorf("Body = %q, want %q", c.Body, tt.body)
+			}
+			if diff := cmp.Diff(tt.headings, c.Headings, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Headings mismatch (-want +got):\n%s", diff)
+			}
+			checkProblems(t, c.Problems, tt.problems)
+		})
+	}
+}
+
+func TestLinks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []Link
+	}{{
+		name: "markdown link and image",
+		in:   "See [the docs](https://example.org/docs \"Docs\") and ![logo](img/logo.png).",
+		want: []Link{{Text: "the docs", URL: "https://example.org/docs", Line: 1}, {Text: "logo", URL: "img/logo.png", Line: 1, Image: true}},
+	}, {
+		name: "badge inside a link gives both",
+		in:   "[![build](https://img.example/b.svg)](https://ci.example/job)",
+		want: []Link{{Text: "build", URL: "https://img.example/b.svg", Line: 1, Image: true}, {Text: "build", URL: "https://ci.example/job", Line: 1}},
+	}, {
+		name: "parentheses inside the destination",
+		in:   "[notebook](https://nb.example/Model_(7B).ipynb)",
+		want: []Link{{Text: "notebook", URL: "https://nb.example/Model_(7B).ipynb", Line: 1}},
+	}, {
+		name: "bare URL trimmed of sentence punctuation",
+		in:   "Weights live at https://example.org/w (mirror: https://mirror.example/w).",
+		want: []Link{{URL: "https://example.org/w", Line: 1}, {URL: "https://mirror.example/w", Line: 1}},
+	}, {
+		name: "HTML anchor, image and autolink",
+		in:   "<a href=\"https://example.org/p\"><b>Paper</b></a> <img src='fig.png' alt=\"Figure\"> <https://example.org/auto>",
+		want: []Link{{Text: "Paper", URL: "https://example.org/p", Line: 1}, {Text: "Figure", URL: "fig.png", Line: 1, Image: true}, {URL: "https://example.org/auto", Line: 1}},
+	}, {
+		name: "reference definition",
+		in:   "[home]: https://example.org/home",
+		want: []Link{{Text: "home", URL: "https://example.org/home", Line: 1}},
+	}, {
+		name: "inline code hides link syntax; code blocks give bare URLs only",
+		in:   "Run `[x](y)` now.\n```sh\ncurl https://example.org/get [a](b)\n```",
+		want: []Link{{URL: "https://example.org/get", Line: 3, Code: true}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			if diff := cmp.Diff(tt.want, c.Links, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Links mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPapers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []Paper
+	}{{
+		name: "arXiv links, versions dropped, repeats once",
+		in:   "Read [the paper](https://arxiv.org/abs/2401.01234v2).\nAlso https://arxiv.org/pdf/2401.01234 and arxiv.org/abs/hep-th/9901001.",
+		want: []Paper{
+			{Kind: PaperArXiv, ID: "2401.01234", URL: "https://arxiv.org/abs/2401.01234v2", Line: 1},
+			{Kind: PaperArXiv, ID: "hep-th/9901001", Line: 2},
+		},
+	}, {
+		name: "arXiv id written as text and on a paper page",
+		in:   "As shown in arXiv:2312.00001, and on https://huggingface.co/papers/2312.00002.",
+		want: []Paper{
+			{Kind: PaperArXiv, ID: "2312.00002", URL: "https://huggingface.co/papers/2312.00002", Line: 1},
+			{Kind: PaperArXiv, ID: "2312.00001", Line: 1},
+		},
+	}, {
+		name: "DOI as link and as text",
+		in:   "[Article](https://doi.org/10.1234/abc.5678)\nCite doi:10.5555/xyz-1.",
+		want: []Paper{
+			{Kind: PaperDOI, ID: "10.1234/abc.5678", URL: "https://doi.org/10.1234/abc.5678", Line: 1},
+			{Kind: PaperDOI, ID: "10.5555/xyz-1", Line: 2},
+		},
+	}, {
+		name: "PDF link with technical report in its text",
+		in:   "Our [technical report](docs/report.pdf?raw=1) has details.",
+		want: []Paper{{Kind: PaperPDF, ID: "docs/report.pdf?raw=1", URL: "docs/report.pdf?raw=1", Line: 1, TechnicalReport: true}},
+	}, {
+		name: "tech report said on the same line",
+		in:   "Tech report: https://arxiv.org/abs/2402.00003",
+		want: []Paper{{Kind: PaperArXiv, ID: "2402.00003", URL: "https://arxiv.org/abs/2402.00003", Line: 1, TechnicalReport: true}},
+	}, {
+		name: "BibTeX entries; a report title marks the whole entry",
+		in:   "```bibtex\n@misc{tiny2024,\n  title={Tiny Technical Report},\n  journal={arXiv preprint arXiv:2403.00004},\n}\n@InProceedings {other2023,\n  title={Other},\n}\n```",
+		want: []Paper{
+			{Kind: PaperBibTeX, ID: "tiny2024", Line: 2, TechnicalReport: true},
+			{Kind: PaperArXiv, ID: "2403.00004", Line: 4, TechnicalReport: true},
+			{Kind: PaperBibTeX, ID: "other2023", Line: 6},
+		},
+	}, {
+		name: "later mention as technical report wins",
+		in:   "[paper](https://arxiv.org/abs/2404.00005)\n\nThe technical report is arXiv:2404.00005.",
+		want: []Paper{{Kind: PaperArXiv, ID: "2404.00005", URL: "https://arxiv.org/abs/2404.00005", Line: 3, TechnicalReport: true}},
+	}, {
+		name: "front matter arxiv key and tag",
+		in:   "---\narxiv: 2405.00006\ntags:\n- arxiv:2405.00007\n---\n",
+		want: []Paper{
+			{Kind: PaperArXiv, ID: "2405.00006", Line: 2},
+			{Kind: PaperArXiv, ID: "2405.00007", Line: 3},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			if diff := cmp.Diff(tt.want, c.Papers, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Papers mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTablesAndSections(t *testing.T) {
+	t.Parallel()
+	in := "# Tiny\nIntro.\n## Evaluation\n| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>\n## Training Data\nRecipes.\n```\n| a | b |\n|---|---|\n```\n"
+	c := Parse("README.md", []byte(in))
+	if c.Tables != 2 {
+		t.Errorf("Tables = %d, want 2", c.Tables)
+	}
+	if diff := cmp.Diff([]int{4, 9}, c.TableLines); diff != "" {
+		t.Errorf("TableLines mismatch (-want +got):\n%s", diff)
+	}
+	text, line := c.Section(HeadingMatches(regexp.MustCompile(`(?i)training data`)))
+	if text != "Recipes.\n```\n| a | b |\n|---|---|\n```" || line != 10 {
+		t.Errorf("Section(training data) = %q, %d", text, line)
+	}
+	if text, line := c.Section(func(h Heading) bool { return h.Text == "Missing" }); text != "" || line != 0 {
+		t.Errorf("Section(missing) = %q, %d, want empty", text, line)
+	}
+	got := c.Sections(func(h Heading) bool { return h.Level == 2 })
+	want := []Section{
+		{Heading: Heading{2, "Evaluation", 3}, Text: "| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>", EndLine: 9, Tables: 2},
+		{Heading: Heading{2, "Training Data", 10}, Text: "Recipes.\n```\n| a | b |\n|---|---|\n```", EndLine: 16},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Sections mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestClaims(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []int // lines with a claim
+	}{
+		{"model called open source", "Tiny is an open-source language model for recipes.", []int{1}},
+		{"verb form", "Today we open-sourced Tiny-7B and its smaller sibling.", []int{1}},
+		{"subject with copula", "The Tiny weights are fully open source.", []int{1}},
+		{"fully open", "Tiny is a fully open model: data, code and weights.", []int{1}},
+		{"open-source base", "Tiny is fine-tuned from an open source base model.", []int{1}},
+		{"phrase across a line break", "Tiny is an open\nsource model.", []int{1}},
+		{"heading", "## Fully Open-Source Release\n", []int{1}},
+		{"open weights", "Tiny ships open weights and an open-weight variant.", nil},
+		{"fully open weights", "The checkpoints are fully open-weight.", nil},
+		{"open access", "The model is open access for research.", nil},
+		{"comparison", "Tiny outperforms open-source chat models on most tasks.", nil},
+		{"comparison with other", "Compared to other open-source chat models, Tiny is small.", nil},
+		{"comparison later in sentence", "It scores higher than many open source and closed models.", nil},
+		{"software", "We run it with llama.cpp, an open-source library for inference.", nil},
+		{"software after adjectives", "Use our free and open source local GUI.", nil},
+		{"community", "We thank the open-source community.", nil},
+		{"data", "Safety tuning used open-source and in-house synthetic datasets.", nil},
+		{"code subject", "The training code is open source.", nil},
+		{"negation", "Tiny is not open source.", nil},
+		{"not the word", "We reopen sources daily and use opensourced-ish tools.", nil},
+		{"code block", "```\nThis open-source model\n```", nil},
+		{"HTML comment", "<!-- an open-source model -->", nil},
+		{"table cell", "| Open-source model | Score |\n|---|---|\n| Tiny | 1 |", nil},
+		{"link target is not prose", "See [docs](https://example.org/open-source-model).", nil},
+		{"front matter is not prose", "---\nextra_gated_prompt: This open-source model needs a form.\n---\nHello.", nil},
+		{"one claim per line", "Open-source Tiny, an open-source model.", []int{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			var got []int
+			for _, cl := range c.Claims {
+				if cl.Kind != ClaimOpenSource {
+					t.Errorf("claim kind %q", cl.Kind)
+				}
+				got = append(got, cl.Line)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("claim lines mismatch (-want +got):\n%s\nclaims: %+v", diff, c.Claims)
+			}
+		})
+	}
+}
+
+func TestClaimExcerpt(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Tiny was trained with care on many recipes. ", 8)
+	in := long + "Tiny is an open-source model for cooks. " + long
+	c := Parse("README.md", []byte(in))
+	if len(c.Claims) != 1 {
+		t.Fatalf("got %d claims, want 1: %+v", len(c.Claims), c.Claims)
+	}
+	ex := c.Claims[0].Excerpt
+	if n := utf8.RuneCountInString(ex); n > 160 {
+		t.Errorf("excerpt has %d characters, want at most 160: %q", n, ex)
+	}
+	if !strings.Contains(ex, "Tiny is an open-source model for cooks.") || !strings.HasPrefix(ex, "…") || !strings.HasSuffix(ex, "…") {
+		t.Errorf("excerpt %q does not centre on the claim or lacks ellipses", ex)
+	}
+	short := Parse("README.md", []byte("Tiny is open source."))
+	if len(short.Claims) != 1 || short.Claims[0].Excerpt != "Tiny is open source." {
+		t.Errorf("short claim = %+v, want the whole sentence", short.Claims)
+	}
+}

@@ -1,0 +1,148 @@
+package card
+
+import (
+	"regexp"
+	"strings"
+)
+
+// arxivIDPattern matches new-style (2307.09288, with optional version) and old-style
+// (hep-th/9901001) arXiv identifiers.
+const arxivIDPattern = `(?:[0-9]{4}\.[0-9]{4,5}|[a-z][a-z.\-]{1,15}/[0-9]{7})(?:v[0-9]+)?`
+
+var (
+	arxivIDRe = regexp.MustCompile(arxivIDPattern)
+	// Hub paper pages are keyed by arXiv id, so they count as arXiv references.
+	arxivURLRe   = regexp.MustCompile(`(?i)(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)(` + arxivIDPattern + `)`)
+	arxivTextRe  = regexp.MustCompile(`(?i)\barxiv:\s?(` + arxivIDPattern + `)`)
+	doiRe        = regexp.MustCompile(`\b(10\.[0-9]{4,9}/[^\s"'<>{}\[\]|,;]+)`)
+	bibtexRe     = regexp.MustCompile(`(?i)^\s*@(article|inproceedings|misc|techreport|report|book|inbook|incollection|conference|proceedings|phdthesis|mastersthesis|unpublished|online|software)\s*\{\s*([^,\s}]*)`)
+	techReportRe = regexp.MustCompile(`(?i)\btech(?:nical|\.)?\s+report\b`)
+)
+
+// maxBibTeXLines bounds how far a BibTeX entry is followed when its braces never balance.
+const maxBibTeXLines = 80
+
+// stripArxivVersion drops a trailing vN so that one paper has one id.
+func stripArxivVersion(id string) string {
+	if i := strings.LastIndexByte(id, 'v'); i > 0 && i+1 < len(id) && strings.Trim(id[i+1:], "0123456789") == "" &&
+		(id[i-1] >= '0' && id[i-1] <= '9') {
+		return id[:i]
+	}
+	return id
+}
+
+// findPapers records papers in file order: BibTeX entries, then on each line the paper links
+// and the arXiv ids and DOIs written as text.
+func (c *Card) findPapers(bl []bodyLine) {
+	// A BibTeX entry whose title or type says "technical report" makes every reference
+	// inside it one.
+	reportLine := make(map[int]bool)
+	bibtexAt := make(map[int]Paper)
+	for i := 0; i < len(bl); i++ {
+		if bl[i].kind == kindComment {
+			continue
+		}
+		m := bibtexRe.FindStringSubmatch(bl[i].raw)
+		if m == nil {
+			continue
+		}
+		depth, j := 0, i
+		var entry strings.Builder
+		for ; j < len(bl) && j < i+maxBibTeXLines; j++ {
+			entry.WriteString(bl[j].raw)
+			entry.WriteByte('\n')
+			depth += strings.Count(bl[j].raw, "{") - strings.Count(bl[j].raw, "}")
+			if depth <= 0 {
+				break
+			}
+		}
+		if j == len(bl) {
+			j--
+		}
+		kind := strings.ToLower(m[1])
+		report := kind == "techreport" || kind == "report" || techReportRe.MatchString(entry.String())
+		if report {
+			for k := i; k <= j; k++ {
+				reportLine[bl[k].n] = true
+			}
+		}
+		bibtexAt[bl[i].n] = Paper{Kind: PaperBibTeX, ID: m[2], Line: bl[i].n, TechnicalReport: report}
+		i = j
+	}
+
+	li := 0 // next link to look at; links are in line order
+	for _, b := range bl {
+		if b.kind == kindComment {
+			for li < len(c.Links) && c.Links[li].Line <= b.n {
+				li++
+			}
+			continue
+		}
+		text := b.plain
+		if b.kind == kindCode {
+			text = b.raw
+		}
+		lineReport := reportLine[b.n] || techReportRe.MatchString(text)
+		if p, ok := bibtexAt[b.n]; ok {
+			c.addPaper(p)
+		}
+		for ; li < len(c.Links) && c.Links[li].Line <= b.n; li++ {
+			l := c.Links[li]
+			if l.Line < b.n || l.Image {
+				continue
+			}
+			report := lineReport || techReportRe.MatchString(l.Text)
+			switch {
+			case arxivURLRe.MatchString(l.URL):
+				id := arxivURLRe.FindStringSubmatch(l.URL)[1]
+				c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(id), URL: l.URL, Line: b.n, TechnicalReport: report})
+			case doiRe.MatchString(l.URL):
+				id := trimURL(doiRe.FindStringSubmatch(l.URL)[1])
+				c.addPaper(Paper{Kind: PaperDOI, ID: id, URL: l.URL, Line: b.n, TechnicalReport: report})
+			case isPDF(l.URL):
+				c.addPaper(Paper{Kind: PaperPDF, ID: l.URL, URL: l.URL, Line: b.n, TechnicalReport: report})
+			}
+		}
+		// Scheme-less arxiv.org addresses are not links but still name a paper.
+		for _, m := range arxivURLRe.FindAllStringSubmatch(text, -1) {
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport})
+		}
+		for _, m := range arxivTextRe.FindAllStringSubmatch(text, -1) {
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport})
+		}
+		for _, m := range doiRe.FindAllStringSubmatch(text, -1) {
+			c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[1]), Line: b.n, TechnicalReport: lineReport})
+		}
+	}
+}
+
+// isPDF reports whether a URL names a PDF file, ignoring any query or fragment.
+func isPDF(u string) bool {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.HasSuffix(strings.ToLower(u), ".pdf")
+}
+
+// addPaper records a paper unless it was already mentioned. A later mention that calls it a
+// technical report replaces the earlier one, so the evidence cites the line that says so.
+func (c *Card) addPaper(p Paper) {
+	if p.ID == "" && p.Kind != PaperBibTeX {
+		return
+	}
+	key := p.Kind + "\x00" + strings.ToLower(p.ID)
+	if c.paperIndex == nil {
+		c.paperIndex = map[string]int{}
+	}
+	if i, seen := c.paperIndex[key]; seen {
+		if p.TechnicalReport && !c.Papers[i].TechnicalReport {
+			if p.URL == "" {
+				p.URL = c.Papers[i].URL
+			}
+			c.Papers[i] = p
+		}
+		return
+	}
+	c.paperIndex[key] = len(c.Papers)
+	c.Papers = append(c.Papers, p)
+}

@@ -1,0 +1,236 @@
+// Package evidence turns a release.Release into Facts: which MOF components exist and where, which
+// licence covers each, the lineage and what it inherits, the weights files, what the release
+// claims about itself, and findings. It is pure: it reads values and returns values, and every
+// fact carries the ids of the evidence behind it.
+package evidence
+
+import (
+	"fmt"
+
+	"github.com/glassbox-dev/glassbox/internal/component"
+)
+
+// Status says what glassbox knows about a component.
+type Status string
+
+// Component statuses (CONTRACT.md).
+const (
+	Present Status = "present"
+	Absent  Status = "absent"  // looked for over a complete inventory and not found
+	Gated   Status = "gated"   // present but behind accepted terms
+	Unknown Status = "unknown" // could not be looked for (incomplete inventory, no card)
+)
+
+// Evidence is one thing glassbox saw: a file span, a card field, a header key.
+type Evidence struct {
+	ID string `json:"id"`
+	// Kind: "file" (a span of a file), "card" (a front-matter field), "header" (a weights header
+	// key), "inventory" (a file's presence), "library" (knowledge about a library), "catalogue".
+	Kind     string `json:"kind"`
+	Location string `json:"location"`
+	SHA256   string `json:"sha256,omitempty"`
+	Excerpt  string `json:"excerpt,omitempty"`
+}
+
+// Component is one MOF component as found in the release.
+type Component struct {
+	ID     component.ID `json:"id"`
+	Name   string       `json:"name"`
+	Type   string       `json:"type"`
+	Status Status       `json:"status"`
+	// Locations are paths in the release, "README.md:12" spans, or "library:transformers".
+	Locations []string `json:"locations,omitempty"`
+	// License is the licence expression covering the component, empty when none applies.
+	License string `json:"license,omitempty"`
+	// Open: the component's licence is open by the catalogue's terms.
+	Open     bool     `json:"open"`
+	Note     string   `json:"note,omitempty"`
+	Evidence []string `json:"evidence"`
+}
+
+// Scope values say what a licence covers.
+const (
+	ScopeRelease = "release" // everything not covered by a narrower licence
+	ScopeWeights = "weights"
+	ScopeCode    = "code"
+	ScopeData    = "data"
+	ScopeDocs    = "docs"
+	ScopePolicy  = "policy" // a use policy that binds the weights
+)
+
+// License is one licence statement found in the release.
+type License struct {
+	Expression string `json:"expression"`
+	Key        string `json:"key,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Scope      string `json:"scope"`
+	// Path limits the licence to files under a folder ("" = the whole release).
+	Path string `json:"path,omitempty"`
+	// Source: card, file, gguf, prose, identifier, lineage.
+	Source       string   `json:"source"`
+	HubID        string   `json:"hub_id,omitempty"`
+	OSIApproved  bool     `json:"osi_approved"`
+	Open         bool     `json:"open"`
+	Known        bool     `json:"known"`
+	Restrictions []string `json:"restrictions"`
+	Evidence     []string `json:"evidence"`
+}
+
+// Dataset is a training dataset the release names.
+type Dataset struct {
+	Ref      string   `json:"ref"`
+	License  string   `json:"license,omitempty"`
+	Evidence []string `json:"evidence"`
+}
+
+// Parent is a base model the release derives from.
+type Parent struct {
+	Ref      string `json:"ref"`
+	Relation string `json:"relation"`
+	// License is the base's licence id when known (from the catalogue's table of well-known
+	// bases, or later the Hub).
+	License      string   `json:"license,omitempty"`
+	Key          string   `json:"key,omitempty"`
+	Open         bool     `json:"open"`
+	Restrictions []string `json:"restrictions,omitempty"`
+	Evidence     []string `json:"evidence"`
+}
+
+// Artifact is one weights file or pointer.
+type Artifact struct {
+	Path       string `json:"path"`
+	Format     string `json:"format"`
+	Parameters int64  `json:"parameters,omitempty"`
+	Safety     string `json:"safety"`
+	// Intermediate: a checkpoint from during training, not the final parameters.
+	Intermediate bool     `json:"intermediate,omitempty"`
+	LFS          bool     `json:"lfs,omitempty"`
+	SHA256       string   `json:"sha256,omitempty"`
+	Size         int64    `json:"size"`
+	Error        string   `json:"error,omitempty"`
+	Evidence     []string `json:"evidence"`
+}
+
+// Claim is something the release says about its own openness.
+type Claim struct {
+	Kind     string   `json:"kind"`
+	Evidence []string `json:"evidence"`
+}
+
+// Severity of a finding.
+const (
+	High   = "high"
+	Medium = "medium"
+	Low    = "low"
+	Info   = "info"
+)
+
+// Finding is a problem or inconsistency a reader should know about.
+type Finding struct {
+	ID       string   `json:"id"`
+	Severity string   `json:"severity"`
+	Message  string   `json:"message"`
+	Evidence []string `json:"evidence"`
+}
+
+// Library is a well-known Open Source library that implements the release's architecture, and
+// so provides its deployment code.
+type Library struct {
+	Name     string   `json:"name"`
+	License  string   `json:"license"`
+	Why      string   `json:"why"`
+	Evidence []string `json:"evidence"`
+}
+
+// Weights sums up the terms on the final parameters, inherited terms included.
+type Weights struct {
+	Present bool `json:"present"`
+	// Licenses are the expressions that govern the weights (declared and inherited).
+	Licenses     []string `json:"licenses"`
+	Open         bool     `json:"open"`
+	Known        bool     `json:"known"`
+	OSIApproved  bool     `json:"osi_approved"`
+	Restrictions []string `json:"restrictions"`
+	Evidence     []string `json:"evidence"`
+}
+
+// Facts is everything the detectors established about a release.
+type Facts struct {
+	Name     string `json:"name"`
+	Target   string `json:"target"`
+	Revision string `json:"revision"`
+	// Complete: the inventory is the whole release.
+	Complete bool `json:"complete"`
+	// HasCard: a model card was found; FilesSeen counts the inventory.
+	HasCard    bool        `json:"has_card"`
+	FilesSeen  int         `json:"files_seen"`
+	Components []Component `json:"components"`
+	Licenses   []License   `json:"licenses"`
+	Weights    Weights     `json:"weights"`
+	Library    *Library    `json:"library,omitempty"`
+	Datasets   []Dataset   `json:"datasets"`
+	Lineage    []Parent    `json:"lineage"`
+	Artifacts  []Artifact  `json:"artifacts"`
+	// Parameters is the parameter count of the final weights (0 when unknown).
+	Parameters int64 `json:"parameters,omitempty"`
+	// TrainingTokens is the token count the card or config states (0 when unknown).
+	TrainingTokens int64      `json:"training_tokens,omitempty"`
+	Claims         []Claim    `json:"claims"`
+	Findings       []Finding  `json:"findings"`
+	Evidence       []Evidence `json:"evidence"`
+}
+
+// Component returns the component with the given MOF id.
+func (f *Facts) Component(id component.ID) Component {
+	for _, c := range f.Components {
+		if c.ID == id {
+			return c
+		}
+	}
+	return Component{ID: id, Name: id.Name(), Status: Unknown}
+}
+
+// ledger hands out evidence ids in the order detectors record evidence, which is deterministic,
+// and merges repeated sightings of the same location.
+type ledger struct {
+	items []Evidence
+	byKey map[string]string
+}
+
+func (l *ledger) add(kind, location, sha, excerpt string) string {
+	if l.byKey == nil {
+		l.byKey = map[string]string{}
+	}
+	key := kind + "\x00" + location
+	if id, ok := l.byKey[key]; ok {
+		return id
+	}
+	id := fmt.Sprintf("E%d", len(l.items)+1)
+	l.items = append(l.items, Evidence{ID: id, Kind: kind, Location: location, SHA256: sha, Excerpt: clip(excerpt, 200)})
+	l.byKey[key] = id
+	return id
+}
+
+// clip shortens s to at most n bytes on a rune boundary, folding whitespace runs.
+func clip(s string, n int) string {
+	out := make([]rune, 0, min(len(s), n))
+	size := 0
+	space := false
+	for _, r := range s {
+		if r == '\n' || r == '\r' || r == '\t' || r == ' ' {
+			if space {
+				continue
+			}
+			r, space = ' ', true
+		} else {
+			space = false
+		}
+		size += len(string(r))
+		if size > n {
+			out = append(out, '…')
+			break
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}

@@ -1,0 +1,338 @@
+package evidence
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/license"
+)
+
+// licenceFileRe matches the names licence files go by; the suffix says what they cover.
+var licenceFileRe = regexp.MustCompile(`(?i)^(?:(model|weights?|code|data|docs?)[-_ .]?)?(licen[sc]e|copying)(?:[-_ .](.*?))?(?:\.(?:md|txt|rst|markdown))?$`)
+
+// policyFileRe matches acceptable-use and prohibited-use policy files.
+var policyFileRe = regexp.MustCompile(`(?i)^(use[-_ ]?policy|acceptable[-_ ]?use[-_ ]?policy|prohibited[-_ ]?use[-_ ]?policy|responsible[-_ ]?use[-_ ]?policy|aup)(\.md|\.txt)?$`)
+
+// scopeWords maps the word in a licence file's name to the component scope it covers.
+var scopeWords = map[string]string{
+	"model": ScopeWeights, "weights": ScopeWeights, "weight": ScopeWeights, "models": ScopeWeights,
+	"code": ScopeCode, "source": ScopeCode, "software": ScopeCode,
+	"data": ScopeData, "dataset": ScopeData, "datasets": ScopeData,
+	"docs": ScopeDocs, "doc": ScopeDocs, "documentation": ScopeDocs,
+}
+
+// fileScope works out what a licence file covers from its name ("LICENSE-MODEL", "CODE_LICENSE")
+// and folder (a LICENSE inside model_licenses/ covers weights).
+func fileScope(p string) (scope string, ok bool) {
+	base := path.Base(p)
+	m := licenceFileRe.FindStringSubmatch(base)
+	if m == nil {
+		return "", false
+	}
+	scope = ScopeRelease
+	for _, w := range []string{m[1], m[3]} {
+		if s, ok := scopeWords[strings.ToLower(w)]; ok {
+			scope = s
+		}
+	}
+	if scope == ScopeRelease {
+		dir := strings.ToLower(path.Dir(p))
+		switch {
+		case strings.Contains(dir, "model_licen") || strings.Contains(dir, "weights"):
+			scope = ScopeWeights
+		case m[3] != "" && strings.Contains(strings.ToLower(m[3]), "model"):
+			scope = ScopeWeights
+		}
+	}
+	return scope, true
+}
+
+func (v *view) addLicense(l License) {
+	if l.Restrictions == nil {
+		l.Restrictions = []string{}
+	}
+	for i, have := range v.facts.Licenses {
+		if have.Expression == l.Expression && have.Scope == l.Scope && have.Path == l.Path && have.Source == l.Source {
+			v.facts.Licenses[i].Evidence = appendUnique(have.Evidence, l.Evidence...)
+			return
+		}
+	}
+	v.facts.Licenses = append(v.facts.Licenses, l)
+}
+
+func appendUnique(s []string, more ...string) []string {
+	for _, m := range more {
+		found := false
+		for _, x := range s {
+			if x == m {
+				found = true
+			}
+		}
+		if !found {
+			s = append(s, m)
+		}
+	}
+	return s
+}
+
+// fromEntry fills a License from a catalogue entry.
+func fromEntry(e *license.Entry, l License) License {
+	l.Expression, l.Key, l.Name = e.ID, e.Key, e.Name
+	l.OSIApproved, l.Open, l.Known = e.OSI, e.Open(), e.Key != "unknown"
+	l.Restrictions = e.Restrictions()
+	return l
+}
+
+// fromExpression fills a License from an SPDX expression.
+func (v *view) fromExpression(expr string, l License) License {
+	if e, ok := v.cat.Lookup(expr); ok {
+		return fromEntry(e, l)
+	}
+	ev := v.cat.Evaluate(expr)
+	l.Expression, l.Open, l.Known = expr, ev.Open, len(ev.IDs) > 0 && len(ev.Unknown) == 0
+	l.OSIApproved = ev.Open
+	for _, id := range ev.IDs {
+		if e, ok := v.cat.ByID(id); ok {
+			l.Restrictions = append(l.Restrictions, e.Restrictions()...)
+			l.OSIApproved = l.OSIApproved && e.OSI
+		}
+	}
+	return l
+}
+
+func (v *view) licenses() {
+	v.cardLicenses()
+	v.fileLicenses()
+	v.identifierLines()
+	v.ggufLicenses()
+}
+
+// cardLicenses reads license, license_name and license_link from the card's front matter.
+func (v *view) cardLicenses() {
+	for _, id := range v.card.License {
+		ev := v.cardField("license", id)
+		l := License{Scope: ScopeRelease, Source: "card", HubID: id, Evidence: []string{ev}}
+		switch strings.ToLower(id) {
+		case "other":
+			v.addLicense(v.otherLicense(l))
+			continue
+		}
+		if e, ok := v.cat.Hub(id); ok {
+			v.addLicense(fromEntry(e, l))
+			continue
+		}
+		if e, ok := v.cat.Lookup(id); ok {
+			v.addLicense(fromEntry(e, l))
+			continue
+		}
+		l.Expression = "LicenseRef-" + refName(id)
+		v.addLicense(l)
+	}
+}
+
+// otherLicense resolves `license: other` through license_name and license_link.
+func (v *view) otherLicense(l License) License {
+	name, link := v.card.LicenseName, v.card.LicenseLink
+	if name != "" {
+		l.Evidence = append(l.Evidence, v.cardField("license_name", name))
+		if e, ok := v.cat.Lookup(name); ok {
+			return fromEntry(e, l)
+		}
+		if id, ok := license.Normalize(v.cat, name); ok {
+			if e, ok := v.cat.ByID(id); ok {
+				return fromEntry(e, l)
+			}
+		}
+	}
+	if link != "" {
+		l.Evidence = append(l.Evidence, v.cardField("license_link", link))
+		if e, ok := v.cat.Lookup(link); ok {
+			return fromEntry(e, l)
+		}
+	}
+	if name != "" {
+		l.Expression = "LicenseRef-" + refName(name)
+	} else {
+		l.Expression = "LicenseRef-other"
+	}
+	return l
+}
+
+var refUnsafe = regexp.MustCompile(`[^A-Za-z0-9.]+`)
+
+// refName turns free text into the idstring of a LicenseRef (letters, digits, '.', '-').
+func refName(s string) string {
+	s = strings.Trim(refUnsafe.ReplaceAllString(s, "-"), "-")
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// fileLicenses identifies every licence and policy file in the release.
+func (v *view) fileLicenses() {
+	for _, t := range v.rel.Texts {
+		base := path.Base(t.Path)
+		dir := path.Dir(t.Path)
+		if dir == "." {
+			dir = ""
+		}
+		if policyFileRe.MatchString(base) {
+			ev := v.fileEvidence(t.Path, 0, 0)
+			l := License{Expression: "LicenseRef-Use-Policy", Name: "use policy (" + t.Path + ")", Scope: ScopePolicy, Path: dir, Source: "file", Known: true, Restrictions: []string{"use policy (" + t.Path + ")"}, Evidence: []string{ev}}
+			for _, m := range v.cat.Identify(t.Content) {
+				if e, ok := v.cat.ByID(m.ID); ok {
+					l.Expression, l.Key, l.Name = e.ID, e.Key, e.Name
+				}
+			}
+			v.addLicense(l)
+			continue
+		}
+		scope, ok := fileScope(t.Path)
+		if !ok {
+			continue
+		}
+		matches := v.cat.Identify(t.Content)
+		if len(matches) == 0 {
+			ev := v.fileEvidence(t.Path, 0, 0)
+			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Source: "file", Evidence: []string{ev}})
+			continue
+		}
+		for _, m := range matches {
+			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
+			l := License{Scope: scope, Path: dir, Source: "file", Evidence: []string{ev}}
+			if e, ok := v.cat.ByID(m.ID); ok {
+				v.addLicense(fromEntry(e, l))
+			} else {
+				v.addLicense(v.fromExpression(m.ID, l))
+			}
+		}
+	}
+}
+
+// codeExt are the extensions of source files whose SPDX-License-Identifier lines count.
+var codeExt = map[string]bool{
+	".py": true, ".sh": true, ".rs": true, ".go": true, ".c": true, ".cc": true, ".cpp": true,
+	".h": true, ".hpp": true, ".cu": true, ".js": true, ".ts": true, ".jl": true, ".java": true,
+	".scala": true, ".lua": true, ".swift": true, ".kt": true, ".r": true, ".ipynb": true,
+}
+
+// identifierLines collects SPDX-License-Identifier lines in source files: each distinct
+// expression becomes one code-scoped licence citing the files that carry it.
+func (v *view) identifierLines() {
+	type hit struct{ files []string }
+	byExpr := map[string]*hit{}
+	var order []string
+	for _, t := range v.rel.Texts {
+		if !codeExt[strings.ToLower(path.Ext(t.Path))] || !strings.Contains(t.Content, "SPDX-License-Identifier") {
+			continue
+		}
+		for _, m := range v.cat.Identify(t.Content) {
+			if m.How != "identifier" {
+				continue
+			}
+			h := byExpr[m.ID]
+			if h == nil {
+				h = &hit{}
+				byExpr[m.ID] = h
+				order = append(order, m.ID)
+			}
+			if len(h.files) < 5 {
+				h.files = append(h.files, v.fileEvidence(t.Path, m.Lines[0], m.Lines[0]))
+			}
+		}
+	}
+	for _, id := range order {
+		l := License{Scope: ScopeCode, Source: "identifier", Evidence: byExpr[id].files}
+		if e, ok := v.cat.ByID(id); ok {
+			v.addLicense(fromEntry(e, l))
+		} else {
+			v.addLicense(v.fromExpression(id, l))
+		}
+	}
+}
+
+// ggufLicenses reads general.license from GGUF headers.
+func (v *view) ggufLicenses() {
+	paths := make([]string, 0, len(v.headers))
+	for p := range v.headers {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		h := v.headers[p]
+		if h.License == "" {
+			continue
+		}
+		ev := v.ev.add("header", p+"#general.license", "", "general.license: "+h.License)
+		l := License{Scope: ScopeWeights, Source: "gguf", HubID: h.License, Evidence: []string{ev}}
+		if e, ok := v.cat.Hub(h.License); ok {
+			v.addLicense(fromEntry(e, l))
+		} else if e, ok := v.cat.Lookup(h.License); ok {
+			v.addLicense(fromEntry(e, l))
+		} else {
+			v.addLicense(v.fromExpression(h.License, l))
+		}
+	}
+}
+
+// licensesFor returns the licences that cover a file of the given scope at path p: the
+// narrowest scope wins (a LICENSE-CODE over the release licence), and a licence in a folder
+// covers only that folder.
+func (v *view) licensesFor(scope, p string) []License {
+	var best []License
+	bestRank := -1
+	for _, l := range v.facts.Licenses {
+		if l.Scope == ScopePolicy {
+			continue
+		}
+		if l.Scope != scope && l.Scope != ScopeRelease {
+			continue
+		}
+		if l.Path != "" && !strings.HasPrefix(p, l.Path+"/") {
+			continue
+		}
+		rank := 0
+		if l.Scope == scope {
+			rank += 2
+		}
+		if l.Path != "" {
+			rank += 4
+		}
+		if l.Source == "identifier" && !strings.HasPrefix(p, "library:") {
+			rank++
+		}
+		switch {
+		case rank > bestRank:
+			best, bestRank = []License{l}, rank
+		case rank == bestRank:
+			best = append(best, l)
+		}
+	}
+	return best
+}
+
+// joinLicenses renders several licences that all apply as one AND expression.
+func joinLicenses(ls []License) (expr string, open bool) {
+	if len(ls) == 0 {
+		return "", false
+	}
+	seen := map[string]bool{}
+	var parts []string
+	open = true
+	for _, l := range ls {
+		open = open && l.Open
+		if seen[l.Expression] {
+			continue
+		}
+		seen[l.Expression] = true
+		p := l.Expression
+		if strings.Contains(p, " OR ") {
+			p = "(" + p + ")"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " AND "), open
+}

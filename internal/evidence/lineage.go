@@ -1,0 +1,158 @@
+package evidence
+
+import (
+	"strings"
+)
+
+// lineage records the base models the card declares and the terms each is known to carry.
+func (v *view) lineage() {
+	bases := v.card.BaseModel
+	relation := strings.ToLower(v.card.BaseModelRelation)
+	if relation == "" {
+		relation = "finetune"
+		if len(bases) > 1 {
+			relation = "merge"
+		}
+	}
+	for _, b := range bases {
+		ev := v.cardField("base_model", b)
+		p := Parent{Ref: "hf:" + strings.TrimPrefix(b, "hf:"), Relation: relation, Evidence: []string{ev}}
+		if e, ok := v.cat.KnownBase(b); ok {
+			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+			p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(b), "", b+" is released under "+e.Name))
+		}
+		v.facts.Lineage = append(v.facts.Lineage, p)
+	}
+}
+
+// datasets records the training datasets the card names.
+func (v *view) datasets() {
+	for _, d := range v.card.Datasets {
+		ev := v.cardField("datasets", d)
+		ref := d
+		if !strings.Contains(d, "://") {
+			ref = "hf:datasets/" + strings.TrimPrefix(d, "datasets/")
+		}
+		v.facts.Datasets = append(v.facts.Datasets, Dataset{Ref: ref, Evidence: []string{ev}})
+	}
+}
+
+// claims records where the release calls itself open source.
+func (v *view) claims() {
+	for _, c := range v.card.Claims {
+		v.facts.Claims = append(v.facts.Claims, Claim{Kind: c.Kind, Evidence: []string{v.cardLine(c.Line, c.Excerpt)}})
+	}
+}
+
+// weights works out the terms on the final parameters: the narrowest licences that cover weights,
+// any use policy, and the terms inherited from base models.
+func (v *view) weights() {
+	w := &v.facts.Weights
+	w.Present = len(v.finalParameters()) > 0
+	w.Licenses, w.Restrictions, w.Evidence = []string{}, []string{}, []string{}
+	covering := v.licensesFor(ScopeWeights, "")
+	w.Known = len(covering) > 0
+	w.Open, w.OSIApproved = w.Known, w.Known
+	for _, l := range covering {
+		w.Licenses = appendUnique(w.Licenses, l.Expression)
+		w.Restrictions = appendUnique(w.Restrictions, l.Restrictions...)
+		w.Evidence = appendUnique(w.Evidence, l.Evidence...)
+		w.Open = w.Open && l.Open
+		w.OSIApproved = w.OSIApproved && l.OSIApproved
+		w.Known = w.Known && l.Known
+	}
+	for _, l := range v.facts.Licenses {
+		if l.Scope == ScopePolicy {
+			w.Restrictions = appendUnique(w.Restrictions, l.Restrictions...)
+			w.Evidence = appendUnique(w.Evidence, l.Evidence...)
+			w.Open, w.OSIApproved = false, false
+		}
+	}
+	for _, p := range v.facts.Lineage {
+		if p.License == "" || p.Open {
+			continue
+		}
+		// A derivative carries its base's terms whatever its own card says.
+		w.Licenses = appendUnique(w.Licenses, p.License)
+		for _, r := range p.Restrictions {
+			w.Restrictions = appendUnique(w.Restrictions, r+" (inherited from "+strings.TrimPrefix(p.Ref, "hf:")+")")
+		}
+		w.Evidence = appendUnique(w.Evidence, p.Evidence...)
+		w.Open, w.OSIApproved = false, false
+		w.Known = true
+	}
+}
+
+// consistency compares what the card, the licence files, headers and the lineage say.
+func (v *view) consistency() {
+	var declared []License
+	var files []License
+	for _, l := range v.facts.Licenses {
+		switch {
+		case l.Source == "card":
+			declared = append(declared, l)
+		case l.Source == "file" && l.Path == "" && (l.Scope == ScopeRelease || l.Scope == ScopeWeights):
+			files = append(files, l)
+		case l.Source == "gguf":
+			files = append(files, l)
+		}
+	}
+	for _, d := range declared {
+		for _, f := range files {
+			if f.Known && d.Known && !sameFamily(d, f) {
+				v.finding("license-mismatch", Medium, "the card declares "+d.Expression+" but "+describeSource(f)+" is "+f.Expression, append(append([]string{}, d.Evidence...), f.Evidence...)...)
+			}
+		}
+	}
+	for _, p := range v.facts.Lineage {
+		if p.License == "" || p.Open {
+			continue
+		}
+		for _, d := range declared {
+			if d.Key == p.Key || (d.Known && !d.Open && familyOf(d.Key) == familyOf(p.Key)) {
+				continue
+			}
+			v.finding("license-conflict", High, "the card declares "+d.Expression+" but the base model "+strings.TrimPrefix(p.Ref, "hf:")+" is under "+p.License+" ("+strings.Join(p.Restrictions, ", ")+"); a derivative inherits its base's terms", append(append([]string{}, d.Evidence...), p.Evidence...)...)
+		}
+	}
+	w := v.facts.Weights
+	if w.Present && !w.Known && len(v.facts.Licenses) == 0 {
+		v.finding("license-missing", Medium, "no licence found for the weights: no card license field and no LICENSE file", v.facts.Component(10).Evidence...)
+	}
+	if len(v.facts.Claims) > 0 && w.Known && !w.Open {
+		ev := append([]string{}, v.facts.Claims[0].Evidence...)
+		ev = append(ev, w.Evidence...)
+		v.finding("openwashing", Medium, "the release calls itself open source but its weights terms are not an Open Source licence ("+strings.Join(w.Restrictions, ", ")+")", ev...)
+	}
+	if len(v.card.GatedFields) > 0 || v.card.Gated {
+		v.finding("gated", Info, "downloads are gated behind a click-through form", v.cardField(firstGateKey(v), ""))
+	}
+}
+
+func firstGateKey(v *view) string {
+	for _, k := range []string{"extra_gated_prompt", "extra_gated_fields", "extra_gated_heading", "gated"} {
+		if _, ok := v.card.FieldLines[k]; ok {
+			return k
+		}
+	}
+	return "extra_gated_prompt"
+}
+
+func describeSource(l License) string {
+	if l.Source == "gguf" {
+		return "the GGUF header"
+	}
+	return "the licence file"
+}
+
+func sameFamily(a, b License) bool {
+	if a.Expression == b.Expression {
+		return true
+	}
+	return a.Key != "" && familyOf(a.Key) == familyOf(b.Key) && !a.Open && !b.Open
+}
+
+// familyOf folds versioned keys of one licence family ("llama3.1" → "llama").
+func familyOf(key string) string {
+	return strings.TrimRight(key, "0123456789.-")
+}

@@ -1,0 +1,62 @@
+// Package framework holds what every openness framework shares: a Framework is a value with a
+// name, a short doc the report can show, and a pure Evaluate function from evidence.Facts to a
+// Verdict whose every criterion cites evidence. The frameworks themselves live in subpackages
+// (g7, mof, osaid); Registry lists them in report order.
+package framework
+
+import "github.com/glassbox-dev/glassbox/internal/evidence"
+
+// Result is the outcome of one criterion.
+type Result string
+
+// Criterion results (CONTRACT.md).
+const (
+	Pass    Result = "pass"
+	Fail    Result = "fail"
+	Partial Result = "partial"
+	Unknown Result = "unknown"
+)
+
+// Reason is one criterion of a framework with its result.
+type Reason struct {
+	Criterion string `json:"criterion"`
+	Result    Result `json:"result"`
+	// Detail says what was found, in a sentence the report can print.
+	Detail string `json:"detail,omitempty"`
+	// Fix says what would change the result, for failed and unknown criteria.
+	Fix      string   `json:"fix,omitempty"`
+	Evidence []string `json:"evidence"`
+}
+
+// Verdict is a framework's judgement of one release.
+type Verdict struct {
+	Framework string `json:"framework"`
+	// Label is the headline value: a tier, a class label, pass/fail/insufficient-evidence.
+	Label   string   `json:"label"`
+	Reasons []Reason `json:"reasons"`
+	// Class and Progress are set by the MOF (class 0 = Unclassified; progress per class, %).
+	Class    *int               `json:"class,omitempty"`
+	Progress map[string]float64 `json:"progress,omitempty"`
+	// Elements group reasons by element (OSAID's data_information, code, parameters).
+	Elements map[string]Reason `json:"elements,omitempty"`
+}
+
+// Framework is one lens on the facts.
+type Framework struct {
+	// Name is the key used in JSON reports ("g7", "mof", "osaid").
+	Name string
+	// Title is the framework's full name.
+	Title string
+	// Doc is a paragraph on what the framework asks and where it comes from.
+	Doc string
+	// Evaluate judges the facts; it must be pure and deterministic.
+	Evaluate func(f *evidence.Facts) Verdict
+}
+
+// Ev returns evidence ids as a non-nil slice, so JSON shows [] rather than null.
+func Ev(ids ...string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}

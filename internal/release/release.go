@@ -1,0 +1,105 @@
+// Package release is the snapshot model: everything glassbox knows about a model release after a
+// source has read it, and nothing it concluded. A Release serialises to JSON so an audit can be
+// re-run offline, byte for byte.
+package release
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Schema names the snapshot format written by glassbox snapshot.
+const Schema = "glassbox.release/v1"
+
+// Release is the read-only view of one model release that detectors work from.
+type Release struct {
+	Schema string `json:"schema"`
+	// Target is what the user asked for, as written ("./my-model", "hf:org/name").
+	Target string `json:"target"`
+	// Name is a short display name (the directory or repository name).
+	Name string `json:"name"`
+	// Revision is a commit sha when the source has one, else a content hash of the inventory.
+	Revision string `json:"revision"`
+	// Files is the full inventory, sorted by path.
+	Files []File `json:"files"`
+	// Texts holds the content of the small text files that matter, sorted by path.
+	Texts []Text `json:"texts,omitempty"`
+	// Complete is false when the inventory is known to miss files (gated, truncated listing).
+	Complete bool `json:"complete"`
+	// Notes record what the source skipped or capped, for the report.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// File is one entry of the inventory.
+type File struct {
+	Path string `json:"path"` // slash-separated, relative to the release root
+	Size int64  `json:"size"`
+	// SHA256 is the content hash, filled for files read as text and for verified weights.
+	SHA256 string `json:"sha256,omitempty"`
+	// LFS is set when the file in the release is a Git LFS pointer: the identity of weights
+	// that are not present.
+	LFS *LFS `json:"lfs,omitempty"`
+	// Gated: the file exists but needs accepted terms to read.
+	Gated bool `json:"gated,omitempty"`
+	// Header holds format facts read from the file's header (weights), when read.
+	Header json.RawMessage `json:"header,omitempty"`
+}
+
+// LFS is a Git LFS pointer's content.
+type LFS struct {
+	OID  string `json:"oid"` // sha256 hex of the real content
+	Size int64  `json:"size"`
+}
+
+// Text is the content of one small text file.
+type Text struct {
+	Path    string `json:"path"`
+	Content string `json:"content"`
+	// Truncated: only the first part of a larger file was kept.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// File returns the inventory entry for path.
+func (r *Release) File(path string) (File, bool) {
+	i := sort.Search(len(r.Files), func(i int) bool { return r.Files[i].Path >= path })
+	if i < len(r.Files) && r.Files[i].Path == path {
+		return r.Files[i], true
+	}
+	return File{}, false
+}
+
+// Text returns the content of path if it was read.
+func (r *Release) Text(path string) (Text, bool) {
+	i := sort.Search(len(r.Texts), func(i int) bool { return r.Texts[i].Path >= path })
+	if i < len(r.Texts) && r.Texts[i].Path == path {
+		return r.Texts[i], true
+	}
+	return Text{}, false
+}
+
+// Sort puts files and texts in path order, which lookups and deterministic output rely on.
+func (r *Release) Sort() {
+	sort.Slice(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
+	sort.Slice(r.Texts, func(i, j int) bool { return r.Texts[i].Path < r.Texts[j].Path })
+}
+
+// Marshal writes the snapshot as indented JSON.
+func (r *Release) Marshal() ([]byte, error) {
+	r.Schema = Schema
+	r.Sort()
+	return json.MarshalIndent(r, "", "  ")
+}
+
+// Unmarshal reads a snapshot written by Marshal.
+func Unmarshal(data []byte) (*Release, error) {
+	var r Release
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("not a glassbox snapshot: %w", err)
+	}
+	if r.Schema != Schema {
+		return nil, fmt.Errorf("not a glassbox snapshot: schema %q, want %q", r.Schema, Schema)
+	}
+	r.Sort()
+	return &r, nil
+}

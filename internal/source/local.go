@@ -1,0 +1,229 @@
+// Package source reads model releases from where they live (a local directory, a snapshot file,
+// later the Hugging Face Hub and git) into a release.Release. It is the only layer, with store and
+// server, that touches the disk or the network.
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/glassbox-dev/glassbox/internal/artifact"
+	"github.com/glassbox-dev/glassbox/internal/release"
+)
+
+// Limits bound what a source reads into memory.
+type Limits struct {
+	// MaxTextFile is the largest prefix of one text file kept in memory.
+	MaxTextFile int64
+	// MaxTextTotal caps the sum of all texts kept; files past it are inventoried only.
+	MaxTextTotal int64
+	// MaxFiles caps the inventory; a release with more files is reported as incomplete.
+	MaxFiles int
+}
+
+// DefaultLimits suit model repositories: cards and licences are small, code files modest.
+var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000}
+
+// ErrUnreadable wraps every error that means the target could not be read (exit code 3).
+var ErrUnreadable = errors.New("target could not be read")
+
+// junkDirs are directories that never belong to a release: VCS data, caches, editor state.
+var junkDirs = map[string]bool{
+	".git": true, ".hg": true, ".svn": true, "__pycache__": true, ".ipynb_checkpoints": true,
+	"node_modules": true, ".cache": true, ".idea": true, ".vscode": true, ".mypy_cache": true,
+	".pytest_cache": true, ".tox": true, ".venv": true, "venv": true,
+}
+
+// junkFiles are files that carry no information about the release.
+var junkFiles = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
+
+// Local reads a release laid out as a directory. Every file is inventoried; the text files that
+// matter are read up to the limits; weights files get their headers read (never their data).
+func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, describe(err))
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%w: %s is not a directory", ErrUnreadable, dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, err)
+	}
+	rel := &release.Release{Schema: release.Schema, Target: dir, Name: filepath.Base(abs), Complete: true}
+	var textTotal int64
+	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, walkErr error) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if walkErr != nil {
+			return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(walkErr))
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != abs && junkDirs[name] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if junkFiles[name] || strings.HasSuffix(name, ".pyc") {
+			return nil
+		}
+		rp, _ := filepath.Rel(abs, p)
+		rp = filepath.ToSlash(rp)
+		fi, err := os.Stat(p) // follows symlinks, as the Hugging Face cache links snapshots to blobs
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
+		}
+		if !fi.Mode().IsRegular() {
+			return nil
+		}
+		if len(rel.Files) >= lim.MaxFiles {
+			rel.Complete = false
+			return filepath.SkipAll
+		}
+		f := release.File{Path: rp, Size: fi.Size()}
+		if err := readFile(p, &f, rel, &textTotal, lim); err != nil {
+			return err
+		}
+		rel.Files = append(rel.Files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !rel.Complete {
+		rel.Notes = append(rel.Notes, fmt.Sprintf("inventory capped at %d files", lim.MaxFiles))
+	}
+	rel.Sort()
+	rel.Revision = InventoryHash(rel)
+	return rel, nil
+}
+
+// readFile fills in what the source learns from one file's bytes: LFS pointer, text content or
+// weights header.
+func readFile(p string, f *release.File, rel *release.Release, textTotal *int64, lim Limits) error {
+	fh, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
+	}
+	defer fh.Close()
+	head := make([]byte, min(f.Size, 1024))
+	if _, err := io.ReadFull(fh, head); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
+	}
+	if ptr, ok := artifact.ParseLFSPointer(head); ok && f.Size < 1024 {
+		f.LFS = &release.LFS{OID: ptr.OID, Size: ptr.Size}
+		return nil
+	}
+	if release.IsWeights(f.Path) {
+		facts, err := artifact.Read(f.Path, fh, f.Size)
+		if facts == nil {
+			facts = &artifact.Facts{Path: f.Path, Format: artifact.Detect(f.Path, head)}
+		}
+		if err != nil && facts.Error == "" {
+			facts.Error = err.Error()
+			facts.Safety = "error"
+		}
+		b, _ := json.Marshal(facts)
+		f.Header = b
+		return nil
+	}
+	if !wantText(f.Path, f.Size) || *textTotal >= lim.MaxTextTotal || !looksText(head) {
+		return nil
+	}
+	n := min(f.Size, lim.MaxTextFile, lim.MaxTextTotal-*textTotal)
+	buf := make([]byte, n)
+	if _, err := fh.ReadAt(buf, 0); err != nil && err != io.EOF {
+		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
+	}
+	*textTotal += n
+	sum := sha256.Sum256(buf)
+	if n == f.Size {
+		f.SHA256 = hex.EncodeToString(sum[:])
+	}
+	rel.Texts = append(rel.Texts, release.Text{Path: f.Path, Content: string(bytes.ToValidUTF8(buf, []byte("\uFFFD"))), Truncated: n < f.Size})
+	return nil
+}
+
+// textExt lists extensions of files worth reading as text: documentation, configuration and code.
+var textExt = map[string]bool{
+	".md": true, ".markdown": true, ".txt": true, ".rst": true, ".json": true, ".yaml": true,
+	".yml": true, ".toml": true, ".cfg": true, ".ini": true, ".py": true, ".sh": true, ".ipynb": true,
+	".rs": true, ".go": true, ".c": true, ".cc": true, ".cpp": true, ".h": true, ".hpp": true,
+	".cu": true, ".js": true, ".ts": true, ".jl": true, ".java": true, ".scala": true, ".r": true,
+	".swift": true, ".kt": true, ".lua": true, ".html": true, ".bib": true, ".cff": true, ".jinja": true,
+}
+
+// wantText reports whether a file is read into memory: licence-like names always, else by
+// extension. Large JSON (tokenizer vocabularies) is skipped: detectors only need its name.
+func wantText(p string, size int64) bool {
+	base := strings.ToUpper(path.Base(p))
+	for _, pre := range []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD", "DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS"} {
+		if strings.HasPrefix(base, pre) {
+			return true
+		}
+	}
+	ext := strings.ToLower(path.Ext(p))
+	if ext == ".json" && size > 256<<10 {
+		return false
+	}
+	return textExt[ext]
+}
+
+// looksText rejects binary content by its first bytes.
+func looksText(head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	// Allow a code point cut at the end of the sample.
+	for i := 0; i < 4 && len(head) > 0 && !utf8.Valid(head); i++ {
+		head = head[:len(head)-1]
+	}
+	return utf8.Valid(head)
+}
+
+// InventoryHash identifies a release that has no commit: a hash over paths, sizes, LFS ids and
+// text hashes, so the same content gives the same revision wherever it lies on disk.
+func InventoryHash(r *release.Release) string {
+	h := sha256.New()
+	files := append([]release.File(nil), r.Files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\x00%s", f.Path, f.Size, f.SHA256)
+		if f.LFS != nil {
+			fmt.Fprintf(h, "\x00lfs:%s:%d", f.LFS.OID, f.LFS.Size)
+		}
+		h.Write([]byte{'\n'})
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// describe turns an OS error into the words a user needs, without repeating the path.
+func describe(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
