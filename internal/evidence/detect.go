@@ -137,10 +137,12 @@ func (v *view) fileEvidence(p string, from, to int) string {
 				to--
 			}
 		}
-		if from >= 1 && from <= len(lines) {
-			excerpt = strings.TrimSpace(lines[from-1])
-			if excerpt == "" && from < len(lines) {
-				excerpt = strings.TrimSpace(lines[from])
+		// The excerpt is the first line of the span that says something (not a blank line or
+		// a front-matter fence).
+		for i := max(from, 1); i <= min(max(to, from), len(lines)) && i <= from+20; i++ {
+			if l := strings.TrimSpace(lines[i-1]); l != "" && l != "---" {
+				excerpt = l
+				break
 			}
 		}
 	}

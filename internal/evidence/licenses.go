@@ -229,10 +229,7 @@ func (v *view) identifierLines() {
 		if !codeExt[strings.ToLower(path.Ext(t.Path))] || !strings.Contains(t.Content, "SPDX-License-Identifier") {
 			continue
 		}
-		for _, m := range v.cat.Identify(t.Content) {
-			if m.How != "identifier" {
-				continue
-			}
+		for _, m := range v.cat.Identifiers(t.Content) {
 			h := byExpr[m.ID]
 			if h == nil {
 				h = &hit{}

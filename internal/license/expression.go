@@ -1,6 +1,7 @@
 package license
 
 import (
+	"errors"
 	"sort"
 	"strings"
 
@@ -32,7 +33,7 @@ func (c *Catalogue) Evaluate(expr string) Evaluation {
 		ev.Expression, ev.IDs, ev.Open = e.ID, []string{e.ID}, e.Open()
 		return ev
 	}
-	ids, err := spdxexp.ExtractLicenses(expr)
+	ids, err := extract(expr)
 	if err != nil || len(ids) == 0 {
 		ev.Unknown = []string{expr}
 		return ev
@@ -61,7 +62,29 @@ func (c *Catalogue) Evaluate(expr string) Evaluation {
 		ev.Open = true
 		return ev
 	}
-	sat, err := spdxexp.Satisfies(expr, open)
-	ev.Open = err == nil && sat
+	ev.Open = satisfies(expr, open)
 	return ev
 }
+
+// extract and satisfies call go-spdx, which panics on some malformed expressions ("(" alone);
+// a malformed expression is simply not understood.
+func extract(expr string) (ids []string, err error) {
+	defer func() {
+		if recover() != nil {
+			ids, err = nil, errMalformed
+		}
+	}()
+	return spdxexp.ExtractLicenses(expr)
+}
+
+func satisfies(expr string, allowed []string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	sat, err := spdxexp.Satisfies(expr, allowed)
+	return err == nil && sat
+}
+
+var errMalformed = errors.New("malformed licence expression")

@@ -110,7 +110,7 @@ func firstLine(text, phrase string) int {
 		if strings.Contains(normText(lines[i]), phrase) {
 			return i + 1
 		}
-		if i+1 < len(lines) && strings.Contains(normText(lines[i]+" "+lines[i+1]), phrase) {
+		if i+1 < len(lines) && normText(lines[i]) != "" && strings.Contains(normText(lines[i]+" "+lines[i+1]), phrase) {
 			return i + 1
 		}
 	}

@@ -51,6 +51,20 @@ func (c *Catalogue) Identify(text string) []Match {
 		}
 		out = append(out, Match{Key: e.Key, ID: e.ID, Name: e.Name, Version: e.Version, Coverage: round2(float64(wordCount(text[m.Start:m.End])) / float64(max(total, 1))), Lines: [2]int{start, end}, How: "text"})
 	}
+	out = append(out, c.Identifiers(text)...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Lines[0] != out[j].Lines[0] {
+			return out[i].Lines[0] < out[j].Lines[0]
+		}
+		return out[i].ID < out[j].ID
+	})
+	return dedupe(out)
+}
+
+// Identifiers finds only the SPDX-License-Identifier lines of a text: the cheap signal that
+// source files carry, without matching licence texts.
+func (c *Catalogue) Identifiers(text string) []Match {
+	var out []Match
 	for _, loc := range spdxLine.FindAllStringSubmatchIndex(text, -1) {
 		expr := strings.TrimSpace(text[loc[2]:loc[3]])
 		line := 1 + strings.Count(text[:loc[0]], "\n")
@@ -67,13 +81,7 @@ func (c *Catalogue) Identify(text string) []Match {
 			out = append(out, m)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Lines[0] != out[j].Lines[0] {
-			return out[i].Lines[0] < out[j].Lines[0]
-		}
-		return out[i].ID < out[j].ID
-	})
-	return dedupe(out)
+	return out
 }
 
 func overlapsFingerprint(fp []Match, start, end int) bool {
