@@ -28,6 +28,9 @@ type view struct {
 	config   map[string]any
 	ev       ledger
 	facts    *Facts
+	// identified maps the expression of each SPDX-License-Identifier licence to the files
+	// whose lines declare it.
+	identified map[string]map[string]bool
 }
 
 // Detect runs every detector over a release. cat is the licence catalogue (license.Default() in
@@ -197,8 +200,15 @@ func (v *view) artifacts() {
 			continue
 		}
 		a := Artifact{Path: f.Path, Size: f.Size, Safety: "safe", Intermediate: intermediateRe.MatchString(f.Path)}
+		// Without a header, the format is what the name promises, and only formats that
+		// cannot carry code are safe to load unseen.
+		byName := artifact.Detect(f.Path, nil)
+		unseen := string(artifact.SafetySafe)
+		if byName == artifact.FormatUnknown {
+			unseen = string(artifact.SafetySuspicious)
+		}
 		if f.LFS != nil {
-			a.Format, a.LFS, a.SHA256, a.Size, a.Safety = "lfs-pointer", true, f.LFS.OID, f.LFS.Size, "unknown"
+			a.Format, a.LFS, a.SHA256, a.Size, a.Safety = "lfs-pointer", true, f.LFS.OID, f.LFS.Size, unseen
 			a.Evidence = []string{v.inventory(f.Path)}
 		} else if h := v.headers[f.Path]; h != nil {
 			a.Format, a.Parameters, a.Error = string(h.Format), h.Parameters, h.Error
@@ -207,7 +217,7 @@ func (v *view) artifacts() {
 			}
 			a.Evidence = []string{v.ev.add("header", f.Path, f.SHA256, headerExcerpt(h))}
 		} else {
-			a.Format = "unknown"
+			a.Format, a.Safety = string(byName), unseen
 			a.Evidence = []string{v.inventory(f.Path)}
 		}
 		if a.Safety == "dangerous" {

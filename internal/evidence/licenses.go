@@ -194,6 +194,11 @@ func (v *view) fileLicenses() {
 		if !ok {
 			continue
 		}
+		if strings.Contains(strings.ToLower(dir), "model_licen") {
+			// A folder of model licences holds the terms of the release's weights, not of
+			// files inside the folder.
+			dir = ""
+		}
 		matches := v.cat.Identify(t.Content)
 		if len(matches) == 0 {
 			ev := v.fileEvidence(t.Path, 0, 0)
@@ -222,7 +227,10 @@ var codeExt = map[string]bool{
 // identifierLines collects SPDX-License-Identifier lines in source files: each distinct
 // expression becomes one code-scoped licence citing the files that carry it.
 func (v *view) identifierLines() {
-	type hit struct{ files []string }
+	type hit struct {
+		files []string
+		paths map[string]bool
+	}
 	byExpr := map[string]*hit{}
 	var order []string
 	for _, t := range v.rel.Texts {
@@ -232,22 +240,27 @@ func (v *view) identifierLines() {
 		for _, m := range v.cat.Identifiers(t.Content) {
 			h := byExpr[m.ID]
 			if h == nil {
-				h = &hit{}
+				h = &hit{paths: map[string]bool{}}
 				byExpr[m.ID] = h
 				order = append(order, m.ID)
 			}
+			h.paths[t.Path] = true
 			if len(h.files) < 5 {
 				h.files = append(h.files, v.fileEvidence(t.Path, m.Lines[0], m.Lines[0]))
 			}
 		}
 	}
+	v.identified = map[string]map[string]bool{}
 	for _, id := range order {
 		l := License{Scope: ScopeCode, Source: "identifier", Evidence: byExpr[id].files}
 		if e, ok := v.cat.ByID(id); ok {
-			v.addLicense(fromEntry(e, l))
+			l = fromEntry(e, l)
 		} else {
-			v.addLicense(v.fromExpression(id, l))
+			l = v.fromExpression(id, l)
 		}
+		// An identifier line speaks for its own file, not for the rest of the code.
+		v.identified[l.Expression] = byExpr[id].paths
+		v.addLicense(l)
 	}
 }
 
@@ -289,6 +302,9 @@ func (v *view) licensesFor(scope, p string) []License {
 			continue
 		}
 		if l.Path != "" && !strings.HasPrefix(p, l.Path+"/") {
+			continue
+		}
+		if l.Source == "identifier" && !v.identified[l.Expression][p] {
 			continue
 		}
 		rank := 0

@@ -48,9 +48,16 @@ func (v *view) claims() {
 // any use policy, and the terms inherited from base models.
 func (v *view) weights() {
 	w := &v.facts.Weights
-	w.Present = len(v.finalParameters()) > 0
+	final := v.finalParameters()
+	w.Present = len(final) > 0
 	w.Licenses, w.Restrictions, w.Evidence = []string{}, []string{}, []string{}
-	covering := v.licensesFor(ScopeWeights, "")
+	// The terms are those of the first final weights file, as for the component, so that a
+	// licence in the weights' own folder counts.
+	at := ""
+	if len(final) > 0 {
+		at = final[0].path
+	}
+	covering := v.licensesFor(ScopeWeights, at)
 	w.Known = len(covering) > 0
 	w.Open, w.OSIApproved = w.Known, w.Known
 	for _, l := range covering {

@@ -24,7 +24,8 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
-// Limits bound what a source reads into memory.
+// Limits bound what a source reads into memory. A zero field takes its value from DefaultLimits,
+// so the zero Limits reads like DefaultLimits.
 type Limits struct {
 	// MaxTextFile is the largest prefix of one text file kept in memory.
 	MaxTextFile int64
@@ -36,6 +37,20 @@ type Limits struct {
 
 // DefaultLimits suit model repositories: cards and licences are small, code files modest.
 var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000}
+
+// orDefault fills the zero fields of l from DefaultLimits.
+func (l Limits) orDefault() Limits {
+	if l.MaxTextFile <= 0 {
+		l.MaxTextFile = DefaultLimits.MaxTextFile
+	}
+	if l.MaxTextTotal <= 0 {
+		l.MaxTextTotal = DefaultLimits.MaxTextTotal
+	}
+	if l.MaxFiles <= 0 {
+		l.MaxFiles = DefaultLimits.MaxFiles
+	}
+	return l
+}
 
 // ErrUnreadable wraps every error that means the target could not be read (exit code 3).
 var ErrUnreadable = errors.New("target could not be read")
@@ -53,6 +68,7 @@ var junkFiles = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.i
 // Local reads a release laid out as a directory. Every file is inventoried; the text files that
 // matter are read up to the limits; weights files get their headers read (never their data).
 func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error) {
+	lim = lim.orDefault()
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, describe(err))

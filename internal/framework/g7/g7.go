@@ -204,7 +204,9 @@ func dataInformation(f *evidence.Facts) framework.Reason {
 		r.Result, r.Detail = framework.Pass, "training data released under "+data.License
 	case card.Status == evidence.Present:
 		r.Result, r.Detail = framework.Pass, "Data Information: data card at "+strings.Join(firstN(card.Locations, 2), ", ")
-	case data.Status == evidence.Unknown && card.Status == evidence.Unknown:
+	case card.Status == evidence.Unknown:
+		// Named datasets without open terms leave Data Information to a data card that an
+		// incomplete inventory may have missed.
 		r.Result, r.Detail = framework.Unknown, "data documentation could not be looked for"
 	default:
 		r.Result, r.Detail = framework.Fail, "no training data and no description of it (data card, datasheet, training-data section)"

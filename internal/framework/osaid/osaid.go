@@ -142,8 +142,12 @@ func dataInformation(f *evidence.Facts) framework.Reason {
 		r.Result, r.Detail = framework.Pass, "data card and paper or technical report describe the training data"
 		r.Evidence = append(r.Evidence, paper.Evidence...)
 		r.Evidence = append(r.Evidence, report.Evidence...)
-	case card.Status == evidence.Unknown && data.Status == evidence.Unknown:
+	case card.Status == evidence.Unknown:
+		// Named datasets without open terms leave Data Information to a data card that an
+		// incomplete inventory may have missed.
 		r.Result, r.Detail = framework.Unknown, "data documentation could not be looked for"
+	case card.Status == evidence.Present && paper.Status == evidence.Unknown && report.Status == evidence.Unknown:
+		r.Result, r.Detail = framework.Unknown, "a data card, but papers and reports could not be looked for"
 	case card.Status == evidence.Present:
 		r.Result, r.Detail = framework.Fail, "a data card, but no paper or technical report to complete the description of the training data"
 		r.Fix = "publish a paper or technical report describing how the training data was obtained, selected and processed"
