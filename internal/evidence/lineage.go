@@ -111,15 +111,25 @@ func (v *view) consistency() {
 			}
 		}
 	}
+	// The release's own declaration is its card; without one, its root licence file speaks.
+	own, who := declared, "the card declares "
+	if len(own) == 0 {
+		for _, f := range files {
+			if f.Source == "file" {
+				own = append(own, f)
+			}
+		}
+		who = "the licence file declares "
+	}
 	for _, p := range v.facts.Lineage {
 		if p.License == "" || p.Open {
 			continue
 		}
-		for _, d := range declared {
+		for _, d := range own {
 			if d.Key == p.Key || (d.Known && !d.Open && familyOf(d.Key) == familyOf(p.Key)) {
 				continue
 			}
-			v.finding("license-conflict", High, "the card declares "+d.Expression+" but the base model "+strings.TrimPrefix(p.Ref, "hf:")+" is under "+p.License+" ("+strings.Join(p.Restrictions, ", ")+"); a derivative inherits its base's terms", append(append([]string{}, d.Evidence...), p.Evidence...)...)
+			v.finding("license-conflict", High, who+d.Expression+" but the base model "+strings.TrimPrefix(p.Ref, "hf:")+" is under "+p.License+" ("+strings.Join(p.Restrictions, ", ")+"); a derivative inherits its base's terms", append(append([]string{}, d.Evidence...), p.Evidence...)...)
 		}
 	}
 	w := v.facts.Weights

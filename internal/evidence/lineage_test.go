@@ -415,3 +415,27 @@ func keys(m map[string]bool) []string {
 	}
 	return sortStrings(out)
 }
+
+func TestConflictFromLicenceFileWithoutCardLicence(t *testing.T) {
+	t.Parallel()
+	rel := &release.Release{
+		Complete: true,
+		Files:    []release.File{{Path: "README.md", Size: 10}, {Path: "LICENSE", Size: 10}},
+		Texts: []release.Text{
+			{Path: "README.md", Content: "---\nbase_model: meta-llama/Llama-3.1-8B\n---\n# Tune\n\nA fine-tune.\n"},
+			{Path: "LICENSE", Content: "SPDX-License-Identifier: MIT\n"},
+		},
+	}
+	rel.Sort()
+	f := evidence.Detect(rel, license.Default())
+	var got []string
+	for _, fi := range f.Findings {
+		if fi.ID == "license-conflict" {
+			got = append(got, fi.Severity+": "+fi.Message)
+		}
+	}
+	want := "high: the licence file declares MIT but the base model meta-llama/Llama-3.1-8B is under LicenseRef-Llama-3.1-Community"
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Fatalf("conflict findings %q, want one starting %q", got, want)
+	}
+}

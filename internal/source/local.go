@@ -102,6 +102,11 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 		rp, _ := filepath.Rel(abs, p)
 		rp = filepath.ToSlash(rp)
 		fi, err := os.Stat(p) // follows symlinks, as the Hugging Face cache links snapshots to blobs
+		if err != nil && d.Type()&fs.ModeSymlink != 0 {
+			// A dangling link is a fact about the release, not a reason to stop reading it.
+			rel.Notes = append(rel.Notes, fmt.Sprintf("skipped %s: broken symbolic link", rp))
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
 		}
@@ -172,7 +177,7 @@ func readFile(p string, f *release.File, rel *release.Release, textTotal *int64,
 	if n == f.Size {
 		f.SHA256 = hex.EncodeToString(sum[:])
 	}
-	rel.Texts = append(rel.Texts, release.Text{Path: f.Path, Content: string(bytes.ToValidUTF8(buf, []byte("\uFFFD"))), Truncated: n < f.Size})
+	rel.Texts = append(rel.Texts, release.Text{Path: f.Path, Content: decodeText(buf), Truncated: n < f.Size})
 	return nil
 }
 
@@ -201,16 +206,36 @@ func wantText(p string, size int64) bool {
 	return textExt[ext]
 }
 
-// looksText rejects binary content by its first bytes.
+// decodeText turns file bytes into a string: UTF-8 as it is, and text that is not UTF-8 read
+// as Latin-1, the usual encoding of older licence files (a "©" saved by an old editor).
+func decodeText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	if !utf8.Valid(b[:max(0, len(b)-3)]) {
+		rs := make([]rune, len(b))
+		for i, c := range b {
+			rs[i] = rune(c)
+		}
+		return string(rs)
+	}
+	return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))) // a code point cut by the size cap
+}
+
+// looksText rejects binary content by its first bytes: a NUL, or control characters other than
+// tab, newline, carriage return and form feed. Latin-1 text passes.
 func looksText(head []byte) bool {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}
-	// Allow a code point cut at the end of the sample.
-	for i := 0; i < 4 && len(head) > 0 && !utf8.Valid(head); i++ {
-		head = head[:len(head)-1]
+	ctl := 0
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			ctl++
+		}
 	}
-	return utf8.Valid(head)
+	// Invalid UTF-8 is allowed: Latin-1 text is decoded by decodeText.
+	return ctl*100 <= len(head)
 }
 
 // InventoryHash identifies a release that has no commit: a hash over paths, sizes, LFS ids and
@@ -220,7 +245,7 @@ func InventoryHash(r *release.Release) string {
 	files := append([]release.File(nil), r.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {
-		fmt.Fprintf(h, "%s\x00%d\x00%s", f.Path, f.Size, f.SHA256)
+		fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s", f.Path, f.Size, f.SHA256, f.Header)
 		if f.LFS != nil {
 			fmt.Fprintf(h, "\x00lfs:%s:%d", f.LFS.OID, f.LFS.Size)
 		}

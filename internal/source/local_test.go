@@ -209,10 +209,10 @@ func TestLocalTextLimits(t *testing.T) {
 			texts: map[string]int{"a.md": 1100 + len("caf\uFFFD")},
 		},
 		{
-			name:  "invalid UTF-8 at the start is binary",
+			name:  "Latin-1 text is decoded, not taken for binary",
 			lim:   source.DefaultLimits,
 			files: map[string][]byte{"a.md": []byte("caf\xe9 au lait")},
-			texts: map[string]int{},
+			texts: map[string]int{"a.md": len("café au lait")},
 		},
 	}
 	for _, tt := range tests {
@@ -486,3 +486,26 @@ var compactHeaders = cmp.Comparer(func(a, b json.RawMessage) bool {
 	}
 	return bytes.Equal(x.Bytes(), y.Bytes())
 })
+
+func TestLocalLatin1AndBrokenLink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// "Copyright © 2024" saved as Latin-1: the © is the single byte 0xA9.
+	if err := os.WriteFile(filepath.Join(dir, "LICENSE"), []byte("Copyright \xa9 2024 Example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "model.safetensors")); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := source.Local(context.Background(), dir, source.DefaultLimits)
+	if err != nil {
+		t.Fatalf("a broken link must not stop the scan: %v", err)
+	}
+	txt, ok := rel.Text("LICENSE")
+	if !ok || txt.Content != "Copyright © 2024 Example\n" {
+		t.Errorf("LICENSE read as %q (ok=%v), want the Latin-1 text decoded", txt.Content, ok)
+	}
+	if len(rel.Files) != 1 || len(rel.Notes) != 1 || !strings.Contains(rel.Notes[0], "model.safetensors: broken symbolic link") {
+		t.Errorf("files %v notes %v, want LICENSE only and a note on the broken link", rel.Files, rel.Notes)
+	}
+}
