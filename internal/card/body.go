@@ -2,6 +2,7 @@ package card
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -16,12 +17,13 @@ const (
 
 // bodyLine is one line of the body with what the scanner learnt about it.
 type bodyLine struct {
-	n    int    // file line
-	raw  string // as written, without "\r"
-	text string // raw with HTML comments blanked out; "" for code and comment lines
+	n    int      // file line
+	kind lineKind // prose, code or comment
+	raw  string   // as written, without "\r"
+	// text is raw with HTML comments blanked out; empty for code lines.
+	text string
 	// plain is text as a reader sees it (link text kept; URLs, tags and code dropped).
 	plain string
-	kind  lineKind //
 	// table: part of a Markdown or HTML table, whose cells are labels, not sentences.
 	table bool
 	// heading: an ATX or HTML heading, or the text line of a setext heading.
@@ -142,23 +144,25 @@ func (c *Card) findHeadings(bl []bodyLine) {
 		if t == "" {
 			continue
 		}
-		if m := atxRe.FindStringSubmatch(b.text); t[0] == '#' && m != nil {
-			text := strings.TrimSpace(atxCloseRe.ReplaceAllString(m[2], ""))
-			c.Headings = append(c.Headings, Heading{Level: len(m[1]), Text: cleanInline(text), Line: b.n})
-			b.heading = true
-			continue
+		if t[0] == '#' {
+			if m := atxRe.FindStringSubmatch(b.text); m != nil {
+				text := strings.TrimSpace(atxCloseRe.ReplaceAllString(m[2], ""))
+				c.Headings = append(c.Headings, Heading{Level: len(m[1]), Text: cleanInline(text), Line: b.n})
+				b.heading = true
+				continue
+			}
 		}
-		if m := setextRe.FindStringSubmatch(b.text); (t[0] == '=' || t[0] == '-') && m != nil && i > 0 {
+		if (t[0] == '=' || t[0] == '-') && i > 0 && setextRe.MatchString(b.text) {
 			p := &bl[i-1]
-			t := strings.TrimSpace(p.text)
-			if p.kind == kindProse && !p.heading && !p.underline && !strings.Contains(t, "|") &&
-				!listItemRe.MatchString(t) && !strings.HasPrefix(t, ">") && !strings.HasPrefix(p.text, "    ") &&
-				cleanInline(t) != "" {
+			pt := strings.TrimSpace(p.text)
+			if p.kind == kindProse && !p.heading && !p.underline && !strings.Contains(pt, "|") &&
+				!listItemRe.MatchString(pt) && !strings.HasPrefix(pt, ">") && !strings.HasPrefix(p.text, "    ") &&
+				cleanInline(pt) != "" {
 				level := 2
-				if m[1][0] == '=' {
+				if t[0] == '=' {
 					level = 1
 				}
-				c.Headings = append(c.Headings, Heading{Level: level, Text: cleanInline(t), Line: p.n})
+				c.Headings = append(c.Headings, Heading{Level: level, Text: cleanInline(pt), Line: p.n})
 				p.heading = true
 				b.underline = true
 				continue
@@ -187,7 +191,10 @@ func (c *Card) findTables(bl []bodyLine) {
 		if b.kind != kindProse {
 			continue
 		}
-		lower := strings.ToLower(b.text)
+		lower := ""
+		if strings.Contains(b.text, "<") {
+			lower = strings.ToLower(b.text)
+		}
 		if opens := strings.Count(lower, "<table"); opens > 0 {
 			for range opens {
 				c.Tables++
@@ -236,8 +243,8 @@ func HeadingMatches(re *regexp.Regexp) func(Heading) bool {
 func (c *Card) Section(pred func(Heading) bool) (text string, line int) {
 	for i, h := range c.Headings {
 		if pred(h) {
-			s := c.section(i)
-			return s.Text, h.Line
+			s := c.sections(func(j int) bool { return j == i })
+			return s[0].Text, h.Line
 		}
 	}
 	return "", 0
@@ -245,40 +252,49 @@ func (c *Card) Section(pred func(Heading) bool) (text string, line int) {
 
 // Sections returns every section whose heading pred accepts, in card order.
 func (c *Card) Sections(pred func(Heading) bool) []Section {
-	var out []Section
-	for i, h := range c.Headings {
-		if pred(h) {
-			out = append(out, c.section(i))
-		}
-	}
-	return out
+	return c.sections(func(i int) bool { return pred(c.Headings[i]) })
 }
 
-// section builds the Section of heading i.
-func (c *Card) section(i int) Section {
-	h := c.Headings[i]
+// sections builds the sections of the headings whose index want accepts. It splits the body
+// once and finds every section's end in one pass, so that asking for all sections of a card
+// with thousands of headings stays linear.
+func (c *Card) sections(want func(int) bool) []Section {
 	lines := strings.Split(c.Body, "\n")
 	last := c.BodyStartLine + len(lines) - 1
-	end := last
-	for _, next := range c.Headings[i+1:] {
-		if next.Level <= h.Level && next.Line > h.Line {
-			end = next.Line - 1
-			break
+
+	// A section ends before the next heading of the same or a higher level.
+	ends := make([]int, len(c.Headings))
+	var open []int
+	for j, h := range c.Headings {
+		for len(open) > 0 && c.Headings[open[len(open)-1]].Level >= h.Level {
+			ends[open[len(open)-1]] = h.Line - 1
+			open = open[:len(open)-1]
 		}
+		open = append(open, j)
 	}
-	startIdx := h.Line - c.BodyStartLine + 1
-	endIdx := end - c.BodyStartLine + 1
-	if startIdx < len(lines) && startIdx >= 0 && setextRe.MatchString(lines[startIdx]) {
-		startIdx++ // skip the underline of a setext heading
+	for _, j := range open {
+		ends[j] = last
 	}
-	s := Section{Heading: h, EndLine: end}
-	if startIdx >= 0 && startIdx < endIdx && endIdx <= len(lines) {
-		s.Text = strings.TrimSpace(strings.Join(lines[startIdx:endIdx], "\n"))
-	}
-	for _, t := range c.TableLines {
-		if t >= h.Line && t <= end {
-			s.Tables++
+
+	var out []Section
+	for i, h := range c.Headings {
+		if !want(i) {
+			continue
 		}
+		end := max(ends[i], h.Line)
+		s := Section{Heading: h, EndLine: end}
+		from := h.Line - c.BodyStartLine + 1 // index of the line after the heading
+		to := end - c.BodyStartLine + 1      // index after the section's last line
+		if from >= 0 && from < len(lines) && setextRe.MatchString(lines[from]) {
+			from++ // the underline of a setext heading
+		}
+		if from >= 0 && from < to && to <= len(lines) {
+			s.Text = strings.TrimSpace(strings.Join(lines[from:to], "\n"))
+		}
+		lo := sort.SearchInts(c.TableLines, h.Line)
+		hi := sort.SearchInts(c.TableLines, end+1)
+		s.Tables = hi - lo
+		out = append(out, s)
 	}
-	return s
+	return out
 }

@@ -11,6 +11,7 @@ package card
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 )
 
@@ -183,6 +184,10 @@ func Parse(path string, data []byte) *Card {
 		c.Body = strings.Join(lines[bodyStart:], "\n")
 		c.analyseBody(lines[bodyStart:], bodyStart+1)
 	}
+	// Problems are found in passes (syntax, then types); readers want them in file order.
+	// The note that more were left out stays last.
+	listed := c.Problems[:min(len(c.Problems), maxProblems)]
+	sort.SliceStable(listed, func(i, j int) bool { return listed[i].Line < listed[j].Line })
 	return c
 }
 

@@ -456,6 +456,7 @@ func TestClaims(t *testing.T) {
 		{"data", "Safety tuning used open-source and in-house synthetic datasets.", nil},
 		{"code subject", "The training code is open source.", nil},
 		{"negation", "Tiny is not open source.", nil},
+		{"negation by prefix", "Tiny is a non-open-source model.", nil},
 		{"not the word", "We reopen sources daily and use opensourced-ish tools.", nil},
 		{"code block", "```\nThis open-source model\n```", nil},
 		{"HTML comment", "<!-- an open-source model -->", nil},
@@ -500,5 +501,59 @@ func TestClaimExcerpt(t *testing.T) {
 	short := Parse("README.md", []byte("Tiny is open source."))
 	if len(short.Claims) != 1 || short.Claims[0].Excerpt != "Tiny is open source." {
 		t.Errorf("short claim = %+v, want the whole sentence", short.Claims)
+	}
+}
+
+func TestFrontMatterLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       string
+		license  []string
+		problems []wantProblem
+	}{{
+		name:     "a mapping with too many keys is not parsed",
+		in:       "---\nlicense: mit\n" + strings.Repeat("k: v\n", maxKeysPerMapping) + "---\n# Body\n",
+		problems: []wantProblem{{2, "more than 1000 keys"}},
+	}, {
+		name:    "key-like lines of a block scalar are not keys",
+		in:      "---\nlicense: mit\nextra_gated_prompt: |\n" + strings.Repeat("  Term: agreed\n", maxKeysPerMapping+1) + "---\n",
+		license: []string{"mit"},
+	}, {
+		name:    "key-like lines of a quoted string are not keys",
+		in:      "---\nlicense: mit\nextra_gated_prompt: \"start\n" + strings.Repeat("  Term: agreed\n", maxKeysPerMapping+1) + "  end\"\n---\n",
+		license: []string{"mit"},
+	}, {
+		name:     "deeply nested brackets are not parsed",
+		in:       "---\nlicense: mit\ntags: " + strings.Repeat("[", maxFlowDepth+1) + "\n---\n",
+		problems: []wantProblem{{2, "brackets nest more than"}},
+	}, {
+		name: "aliases that multiply are cut off",
+		in: "---\nlicense: mit\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" +
+			"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n" +
+			"e: [*d, *d, *d, *d, *d, *d, *d, *d]\n---\n",
+		license:  []string{"mit"},
+		problems: []wantProblem{{6, "aliases expand beyond"}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Parse("README.md", []byte(tt.in))
+			if diff := cmp.Diff(tt.license, c.License, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("License mismatch (-want +got):\n%s", diff)
+			}
+			checkProblems(t, c.Problems, tt.problems)
+		})
+	}
+}
+
+func TestProblemsAreBounded(t *testing.T) {
+	t.Parallel()
+	c := Parse("README.md", []byte("---\n"+strings.Repeat("k: v\n", 500)+"---\n"))
+	if len(c.Problems) != maxProblems+1 {
+		t.Fatalf("got %d problems, want %d", len(c.Problems), maxProblems+1)
+	}
+	if last := c.Problems[maxProblems]; !strings.Contains(last.Message, "not listed") {
+		t.Errorf("last problem = %+v, want a note that more were found", last)
 	}
 }

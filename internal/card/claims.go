@@ -164,6 +164,10 @@ func paragraphs(bl []bodyLine) []paragraph {
 func (c *Card) findClaims(bl []bodyLine) {
 	seen := map[int]bool{}
 	for _, p := range paragraphs(bl) {
+		// Most paragraphs never say "open"; the case-insensitive regexp is slow to find that.
+		if !strings.Contains(strings.ToLower(p.text), "open") {
+			continue
+		}
 		for _, m := range claimRe.FindAllStringIndex(p.text, -1) {
 			if len(c.Claims) >= maxClaims {
 				return
@@ -254,11 +258,19 @@ func sentenceBefore(text string, off int) string {
 	return s
 }
 
-// words splits text into lowercase words, keeping inner hyphens and apostrophes.
+// words splits text into lowercase words, keeping inner hyphens and apostrophes ("non-",
+// before "open-source", becomes "non").
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+	ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '\'' || r == '’' || r == '%')
 	})
+	out := ws[:0]
+	for _, w := range ws {
+		if w = strings.Trim(w, "-'’"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // clauseWords returns up to n words from the start of s, stopping at the end of the clause.

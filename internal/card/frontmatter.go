@@ -3,6 +3,7 @@ package card
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -83,7 +84,10 @@ func parseYAML(src string) (f *ast.File, err error) {
 	return parser.ParseBytes([]byte(src), 0, parser.AllowDuplicateMapKey())
 }
 
-// tooCostly says why the YAML must not be handed to the parser, or "".
+// tooCostly says why the YAML must not be handed to the parser, or "". It approximates the
+// structure line by line: keys per mapping are lines that start a key at one indentation
+// without a shallower line in between, and the text of block scalars and multi-line
+// double-quoted strings (licence texts in gated prompts) is skipped, since it holds no keys.
 func tooCostly(lines []string) string {
 	size := 0
 	for _, l := range lines {
@@ -92,27 +96,40 @@ func tooCostly(lines []string) string {
 	if size > maxFrontMatterBytes {
 		return fmt.Sprintf("it is %d bytes, more than the %d this tool reads", size, maxFrontMatterBytes)
 	}
-	// Keys per mapping, approximated by lines that start a key at the same indentation
-	// without a shallower line in between.
 	type level struct{ indent, keys int }
 	var stack []level
 	flow := 0
+	blockIndent := -1 // inside a block scalar whose key is at this indentation
+	inQuote := false  // inside a multi-line double-quoted string
 	for _, l := range lines {
 		t := strings.TrimLeft(l, " ")
+		indent := len(l) - len(t)
+		if inQuote {
+			inQuote = unescapedQuotes(t)%2 == 0
+			continue
+		}
+		if blockIndent >= 0 {
+			if t == "" || indent > blockIndent {
+				continue
+			}
+			blockIndent = -1
+		}
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		indent := len(l) - len(t)
 		if indent == 0 {
 			flow = 0 // a new top-level key cannot be inside a flow collection
 		}
 		for len(stack) > 0 && stack[len(stack)-1].indent > indent {
 			stack = stack[:len(stack)-1]
 		}
+		entry := t
 		if strings.HasPrefix(t, "- ") {
 			// A sequence entry starts a new mapping one level deeper.
-			stack = append(stack, level{indent: indent + 2})
-		} else if strings.Contains(t, ": ") || strings.HasSuffix(t, ":") {
+			indent += 2
+			entry = strings.TrimLeft(t[2:], " ")
+		}
+		if colon := strings.Index(entry, ": "); colon >= 0 || strings.HasSuffix(entry, ":") {
 			if len(stack) == 0 || stack[len(stack)-1].indent < indent {
 				stack = append(stack, level{indent: indent})
 			}
@@ -120,6 +137,18 @@ func tooCostly(lines []string) string {
 			top.keys++
 			if top.keys > maxKeysPerMapping {
 				return fmt.Sprintf("a mapping has more than %d keys", maxKeysPerMapping)
+			}
+			value := ""
+			if colon >= 0 {
+				value = strings.TrimSpace(entry[colon+2:])
+			}
+			switch {
+			case strings.HasPrefix(value, "|") || strings.HasPrefix(value, ">"):
+				blockIndent = len(l) - len(t)
+				continue
+			case strings.HasPrefix(value, "\""):
+				inQuote = unescapedQuotes(value)%2 == 1
+				continue
 			}
 		}
 		for i := 0; i < len(t); i++ {
@@ -137,6 +166,20 @@ func tooCostly(lines []string) string {
 		}
 	}
 	return ""
+}
+
+// unescapedQuotes counts the double quotes in s not escaped by a backslash.
+func unescapedQuotes(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			n++
+		}
+	}
+	return n
 }
 
 // addDocument records the top-level keys of a parsed YAML file whose first line is file line
@@ -208,7 +251,7 @@ func (fm *frontMatter) salvage(lines []string, whole error) {
 			msg := "invalid YAML in front matter: " + errorMessage(err)
 			// An inline value on the key's line ("license: mit" above a stray tab)
 			// is still worth having.
-			if f1, err1 := parseYAML(lines[s]); e-s > 1 && err1 == nil && fm.addDocument(f1, firstLine) {
+			if e-s > 1 && fm.addFirstLine(lines[s], firstLine) {
 				msg += fmt.Sprintf("; only line %d of this key is read", firstLine)
 			} else {
 				msg += "; this part is skipped"
@@ -232,6 +275,13 @@ func (fm *frontMatter) salvage(lines []string, whole error) {
 		// keys): report the original error.
 		fm.c.addProblem(errorLine(whole, fm.offset+1, len(lines)), "invalid YAML in front matter: "+errorMessage(whole))
 	}
+}
+
+// addFirstLine records the key and inline value on the first line of a part that failed to
+// parse, if that line parses alone.
+func (fm *frontMatter) addFirstLine(line string, firstLine int) bool {
+	f, err := parseYAML(line)
+	return err == nil && fm.addDocument(f, firstLine)
 }
 
 // isTopLevelKey reports whether a YAML line starts a top-level mapping entry.
@@ -290,9 +340,22 @@ func (fm *frontMatter) lineOf(n ast.Node, firstLine int) int {
 	return firstLine
 }
 
+// isNil reports whether a node is absent. The parser leaves some children as typed nil
+// pointers, which compare unequal to nil but panic when used.
+func isNil(n ast.Node) bool {
+	if n == nil {
+		return true
+	}
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
 // mappingPairs returns the entries of a mapping node; goccy represents a one-entry mapping as
 // a bare MappingValueNode.
 func mappingPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	if isNil(n) {
+		return nil, false
+	}
 	switch m := n.(type) {
 	case *ast.MappingNode:
 		return m.Values, true
@@ -304,9 +367,10 @@ func mappingPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
 
 // keyText is the text of a mapping key as written, without quotes.
 func keyText(k ast.MapKeyNode) string {
-	switch n := k.(type) {
-	case nil:
+	if isNil(k) {
 		return ""
+	}
+	switch n := k.(type) {
 	case *ast.MergeKeyNode:
 		return "<<"
 	case *ast.MappingKeyNode:
@@ -328,6 +392,9 @@ func keyText(k ast.MapKeyNode) string {
 // tags and anchors. Null gives "", true.
 func scalarText(n ast.Node) (string, bool) {
 	for range 8 {
+		if isNil(n) {
+			return "", true
+		}
 		switch v := n.(type) {
 		case *ast.TagNode:
 			n = v.Value
@@ -360,6 +427,9 @@ func scalarText(n ast.Node) (string, bool) {
 // resolve follows tags, anchors and aliases to the node that holds the value.
 func (fm *frontMatter) resolve(n ast.Node) ast.Node {
 	for range 16 {
+		if isNil(n) {
+			return nil
+		}
 		switch v := n.(type) {
 		case *ast.TagNode:
 			n = v.Value
@@ -405,7 +475,7 @@ func (fm *frontMatter) decode(n ast.Node, path string, depth int) any {
 	if fm.budget == 0 {
 		fm.c.addProblem(fm.values[topKey(path)].line, "front matter aliases expand beyond what this tool decodes; some values are left out")
 	}
-	if a, ok := n.(*ast.AliasNode); ok {
+	if a, ok := n.(*ast.AliasNode); ok && a != nil {
 		name, _ := scalarText(a.Value)
 		if _, known := fm.anchors[name]; !known {
 			fm.c.addProblem(fm.values[topKey(path)].line, fmt.Sprintf("%s: alias *%s refers to no anchor", path, name))
@@ -581,7 +651,7 @@ func lineIn(n ast.Node, v anyNode) int {
 }
 
 func tokenLine(n ast.Node) int {
-	if n == nil {
+	if isNil(n) {
 		return 0
 	}
 	tk := n.GetToken()

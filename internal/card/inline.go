@@ -35,18 +35,25 @@ type inlineResult struct {
 // scanInline finds the links in a prose line and renders its plain text.
 func scanInline(s string) inlineResult {
 	var res inlineResult
-	if m := linkDefRe.FindStringSubmatch(s); m != nil {
-		// A reference definition is metadata, not a sentence.
-		res.links = append(res.links, Link{Text: cleanInline(m[1]), URL: m[2]})
+	if strings.TrimSpace(s) == "" {
 		return res
+	}
+	if strings.HasPrefix(strings.TrimLeft(s, " "), "[") {
+		if m := linkDefRe.FindStringSubmatch(s); m != nil {
+			// A reference definition is metadata, not a sentence.
+			res.links = append(res.links, Link{Text: cleanInline(m[1]), URL: m[2]})
+			return res
+		}
 	}
 	masked, codeSpans := maskCodeSpans(s)
 
 	var spans []span // sorted by start once built
 
 	// HTML tags, including <a href> and <img src>, and <https://…> autolinks.
-	tags := tagRe.FindAllStringIndex(masked, -1)
-	lower := ""
+	var tags [][]int
+	if strings.Contains(masked, "<") {
+		tags = tagRe.FindAllStringIndex(masked, -1)
+	}
 	closeAt := -1 // position of the first "</a" at or after the last search start
 	for _, t := range tags {
 		tag := masked[t[0]:t[1]]
@@ -62,14 +69,13 @@ func scanInline(s string) inlineResult {
 			if !ok {
 				continue
 			}
-			if lower == "" {
-				lower = strings.ToLower(masked)
-			}
+			// The search result is reused by later anchors that open before it, so a
+			// line of anchors without closing tags costs one scan, not one per anchor.
 			if closeAt < t[1] {
-				if i := strings.Index(lower[t[1]:], "</a"); i >= 0 {
+				if i := indexCloseA(masked[t[1]:]); i >= 0 {
 					closeAt = t[1] + i
 				} else {
-					closeAt = len(lower) + 1 // none left on the line
+					closeAt = len(masked) + 1 // none left on the line
 				}
 			}
 			text := ""
@@ -146,7 +152,11 @@ func scanInline(s string) inlineResult {
 	var urlSpans []span
 	k := 0
 	maxEnd := -1
-	for _, u := range bareURLRe.FindAllStringIndex(s, -1) {
+	var urls [][]int
+	if hasURL(s) {
+		urls = bareURLRe.FindAllStringIndex(s, -1)
+	}
+	for _, u := range urls {
 		for k < len(covered) && covered[k].start <= u[0] {
 			if covered[k].end > maxEnd {
 				maxEnd = covered[k].end
@@ -178,13 +188,31 @@ func scanInline(s string) inlineResult {
 	return res
 }
 
+// indexCloseA returns the index of the first </a or </A in s, or -1.
+func indexCloseA(s string) int {
+	i, j := strings.Index(s, "</a"), strings.Index(s, "</A")
+	if i < 0 || (j >= 0 && j < i) {
+		return j
+	}
+	return i
+}
+
 // scanCodeURLs finds the URLs in a line of a code block, where Markdown syntax does not apply.
 func scanCodeURLs(s string) []Link {
 	var out []Link
+	if !hasURL(s) {
+		return nil
+	}
 	for _, u := range bareURLRe.FindAllString(s, -1) {
 		out = append(out, Link{URL: trimURL(u), Code: true})
 	}
 	return out
+}
+
+// hasURL is a cheap test for whether bareURLRe can match, since a case-insensitive regexp
+// cannot skip ahead to a literal and most lines hold no URL.
+func hasURL(s string) bool {
+	return strings.Contains(s, "://") || strings.Contains(s, "www.") || strings.Contains(s, "WWW.")
 }
 
 // maskCodeSpans blanks inline code (`…`) so that brackets and tags inside it are not read as

@@ -42,6 +42,9 @@ func (c *Card) findPapers(bl []bodyLine) {
 		if bl[i].kind == kindComment {
 			continue
 		}
+		if !strings.Contains(bl[i].raw, "@") {
+			continue
+		}
 		m := bibtexRe.FindStringSubmatch(bl[i].raw)
 		if m == nil {
 			continue
@@ -60,7 +63,7 @@ func (c *Card) findPapers(bl []bodyLine) {
 			j--
 		}
 		kind := strings.ToLower(m[1])
-		report := kind == "techreport" || kind == "report" || techReportRe.MatchString(entry.String())
+		report := kind == "techreport" || kind == "report" || mentionsReport(entry.String())
 		if report {
 			for k := i; k <= j; k++ {
 				reportLine[bl[k].n] = true
@@ -82,7 +85,7 @@ func (c *Card) findPapers(bl []bodyLine) {
 		if b.kind == kindCode {
 			text = b.raw
 		}
-		lineReport := reportLine[b.n] || techReportRe.MatchString(text)
+		lineReport := reportLine[b.n] || mentionsReport(text)
 		if p, ok := bibtexAt[b.n]; ok {
 			c.addPaper(p)
 		}
@@ -91,29 +94,52 @@ func (c *Card) findPapers(bl []bodyLine) {
 			if l.Line < b.n || l.Image {
 				continue
 			}
-			report := lineReport || techReportRe.MatchString(l.Text)
-			switch {
-			case arxivURLRe.MatchString(l.URL):
-				id := arxivURLRe.FindStringSubmatch(l.URL)[1]
-				c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(id), URL: l.URL, Line: b.n, TechnicalReport: report})
-			case doiRe.MatchString(l.URL):
-				id := trimURL(doiRe.FindStringSubmatch(l.URL)[1])
-				c.addPaper(Paper{Kind: PaperDOI, ID: id, URL: l.URL, Line: b.n, TechnicalReport: report})
-			case isPDF(l.URL):
+			report := lineReport || mentionsReport(l.Text)
+			if m := findArxiv(l.URL); m != nil {
+				c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[0][1]), URL: l.URL, Line: b.n, TechnicalReport: report})
+				continue
+			}
+			if m := findDOIs(l.URL); m != nil {
+				c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[0][1]), URL: l.URL, Line: b.n, TechnicalReport: report})
+				continue
+			}
+			if isPDF(l.URL) {
 				c.addPaper(Paper{Kind: PaperPDF, ID: l.URL, URL: l.URL, Line: b.n, TechnicalReport: report})
 			}
 		}
-		// Scheme-less arxiv.org addresses are not links but still name a paper.
-		for _, m := range arxivURLRe.FindAllStringSubmatch(text, -1) {
+		// Scheme-less arxiv.org addresses are not links but still name a paper, and so
+		// does "arXiv:2401.01234" in a citation.
+		for _, m := range findArxiv(text) {
 			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport})
 		}
-		for _, m := range arxivTextRe.FindAllStringSubmatch(text, -1) {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport})
-		}
-		for _, m := range doiRe.FindAllStringSubmatch(text, -1) {
+		for _, m := range findDOIs(text) {
 			c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[1]), Line: b.n, TechnicalReport: lineReport})
 		}
 	}
+}
+
+// mentionsReport reports whether s says "technical report" or "tech report".
+func mentionsReport(s string) bool {
+	return (strings.Contains(s, "eport") || strings.Contains(s, "EPORT")) && techReportRe.MatchString(s)
+}
+
+// findArxiv returns the arXiv ids in s (submatch 1), by URL or "arXiv:" prefix. The cheap
+// test first matters: case-insensitive regexps cannot skip ahead to a literal, and most lines
+// mention no paper.
+func findArxiv(s string) [][]string {
+	if !strings.Contains(s, "rxiv") && !strings.Contains(s, "rXiv") && !strings.Contains(s, "RXIV") &&
+		!strings.Contains(s, "papers/") {
+		return nil
+	}
+	return append(arxivURLRe.FindAllStringSubmatch(s, -1), arxivTextRe.FindAllStringSubmatch(s, -1)...)
+}
+
+// findDOIs returns the DOIs in s (submatch 1).
+func findDOIs(s string) [][]string {
+	if !strings.Contains(s, "10.") {
+		return nil
+	}
+	return doiRe.FindAllStringSubmatch(s, -1)
 }
 
 // isPDF reports whether a URL names a PDF file, ignoring any query or fragment.
