@@ -107,6 +107,58 @@ func (v *view) licenses() {
 	v.fileLicenses()
 	v.identifierLines()
 	v.ggufLicenses()
+	v.proseLicenses()
+}
+
+// licensedUnderRe finds prose that states the release's own licence ("This model is licensed
+// under the Apache 2.0 license."), not licences mentioned in passing.
+var licensedUnderRe = regexp.MustCompile(`(?i)\b(?:model|weights|this|it|repository|release|checkpoints?|code)\b[^.\n]{0,60}?\b(?:licen[sc]ed|released|distributed|available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
+
+// licenceHeadingRe matches the card section where releases state their terms.
+var licenceHeadingRe = regexp.MustCompile(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
+
+// proseLicenses reads the licence the card body states: a "licensed under X" sentence, or a
+// link to a known licence URL in the licence section. Prose counts only where nothing more
+// formal (card field, licence file) covers the release, and feeds the consistency checks.
+func (v *view) proseLicenses() {
+	if v.card.Body == "" {
+		return
+	}
+	lines := strings.Split(v.card.Body, "\n")
+	inFence := false
+	for i, line := range lines {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		for _, m := range licensedUnderRe.FindAllStringSubmatch(line, -1) {
+			id, ok := license.Normalize(v.cat, strings.TrimSpace(m[1]))
+			if !ok {
+				continue
+			}
+			n := v.card.BodyStartLine + i
+			if e, ok := v.cat.ByID(id); ok {
+				v.addLicense(fromEntry(e, License{Scope: ScopeRelease, Source: "prose", Evidence: []string{v.cardLine(n, strings.TrimSpace(line))}}))
+			}
+		}
+	}
+	for _, h := range v.card.Headings {
+		if !licenceHeadingRe.MatchString(strings.TrimSpace(h.Text)) {
+			continue
+		}
+		end := h.Line + len(strings.Split(sectionText(v.card, h), "\n"))
+		for _, l := range v.card.Links {
+			if l.Code || l.Image || l.Line <= h.Line || l.Line > end {
+				continue
+			}
+			if e, ok := v.cat.Lookup(l.URL); ok {
+				v.addLicense(fromEntry(e, License{Scope: ScopeRelease, Source: "prose", Evidence: []string{v.cardLine(l.Line, l.URL)}}))
+			}
+		}
+	}
 }
 
 // cardLicenses reads license, license_name and license_link from the card's front matter.
@@ -293,7 +345,7 @@ func (v *view) ggufLicenses() {
 // covers only that folder.
 func (v *view) licensesFor(scope, p string) []License {
 	var best []License
-	bestRank := -1
+	bestRank := -2
 	for _, l := range v.facts.Licenses {
 		if l.Scope == ScopePolicy {
 			continue
@@ -308,6 +360,9 @@ func (v *view) licensesFor(scope, p string) []License {
 			continue
 		}
 		rank := 0
+		if l.Source == "prose" {
+			rank = -1 // prose speaks only where nothing formal does
+		}
 		if l.Scope == scope {
 			rank += 2
 		}

@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
@@ -397,5 +398,80 @@ func TestIdentifierEvidenceCitesEachFile(t *testing.T) {
 	}
 	if diff := cmpDiff([]string{"a.py:2", "b.py:1"}, locs); diff != "" {
 		t.Errorf("evidence locations (-want +got):\n%s", diff)
+	}
+}
+
+func TestConsistencyFindings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		rel     []spec
+		finding string // id: message prefix; "" = no license-mismatch or license-missing finding
+	}{
+		{
+			name:    "card and LICENSE agree",
+			rel:     []spec{text("README.md", card("license: mit", "# M\n\nA model.\n")), text("LICENSE", licenceText("MIT"))},
+			finding: "",
+		},
+		{
+			name:    "card and LICENSE disagree",
+			rel:     []spec{text("README.md", card("license: mit", "# M\n\nA model.\n")), text("LICENSE", licenceText("Apache-2.0"))},
+			finding: "license-mismatch: the card declares MIT but the licence file is Apache-2.0",
+		},
+		{
+			name:    "a card with two licences agrees with a LICENSE holding one of them",
+			rel:     []spec{text("README.md", card("license:\n- mit\n- cc-by-4.0", "# M\n\nA model.\n")), text("LICENSE", licenceText("MIT"))},
+			finding: "",
+		},
+		{
+			name:    "prose disagrees with the card",
+			rel:     []spec{text("README.md", card("license: apache-2.0", "# M\n\nThis model is licensed under the MIT License.\n"))},
+			finding: "license-mismatch: the card declares Apache-2.0 but the card's text says MIT",
+		},
+		{
+			name:    "a licence named in passing is not the release's",
+			rel:     []spec{text("README.md", card("license: apache-2.0", "# M\n\nWe thank the authors of a library released under GPL.\n"))},
+			finding: "",
+		},
+		{
+			name:    "license: other with nothing identifiable",
+			rel:     []spec{text("README.md", card("license: other\nlicense_name: acme-terms", "# M\n\nA model.\n"))},
+			finding: "license-missing: the card says license: other but neither",
+		},
+		{
+			name:    "license: other with an identifiable LICENSE",
+			rel:     []spec{text("README.md", card("license: other\nlicense_name: acme-terms", "# M\n\nA model.\n")), text("LICENSE", licenceText("MIT"))},
+			finding: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := detect(t, build(tt.rel...))
+			var got []string
+			for _, id := range []string{"license-mismatch", "license-missing"} {
+				for _, fi := range findings(f, id) {
+					got = append(got, fi.ID+": "+fi.Message)
+				}
+			}
+			switch {
+			case tt.finding == "" && len(got) > 0:
+				t.Errorf("unexpected findings %q", got)
+			case tt.finding != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tt.finding)):
+				t.Errorf("findings %q, want one starting %q", got, tt.finding)
+			}
+		})
+	}
+}
+
+func TestProseLicenceCountsOnlyWithoutFormalOnes(t *testing.T) {
+	t.Parallel()
+	f := detect(t, build(text("README.md", "# M\n\nThe weights are released under the Apache 2.0 license.\n"), weights("model.safetensors", 10)))
+	if got := strings.Join(f.Weights.Licenses, ","); got != "Apache-2.0" || !f.Weights.Open {
+		t.Errorf("weights licences %q open=%v, want Apache-2.0 from prose", got, f.Weights.Open)
+	}
+	f = detect(t, build(text("README.md", card("license: llama3.1", "# M\n\nThe weights are released under the Apache 2.0 license.\n")), weights("model.safetensors", 10)))
+	if got := strings.Join(f.Weights.Licenses, ","); got != "LicenseRef-Llama-3.1-Community" {
+		t.Errorf("weights licences %q, want the card's licence to govern over prose", got)
 	}
 }

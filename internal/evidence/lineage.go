@@ -100,17 +100,26 @@ func (v *view) consistency() {
 			declared = append(declared, l)
 		case l.Source == "file" && l.Path == "" && (l.Scope == ScopeRelease || l.Scope == ScopeWeights):
 			files = append(files, l)
-		case l.Source == "gguf":
+		case l.Source == "gguf", l.Source == "prose":
 			files = append(files, l)
 		}
 	}
-	for _, d := range declared {
-		for _, f := range files {
-			if f.Known && d.Known && !sameFamily(d, f) {
-				v.finding("license-mismatch", Medium, "the card declares "+d.Expression+" but "+describeSource(f)+" is "+f.Expression, append(append([]string{}, d.Evidence...), f.Evidence...)...)
-			}
+	// Each other statement of the release's terms must agree with one the card declares.
+	for _, f := range files {
+		if !f.Known || len(declared) == 0 {
+			continue
+		}
+		agrees, names, ev := false, []string{}, []string{}
+		for _, d := range declared {
+			agrees = agrees || !d.Known || sameFamily(d, f)
+			names = append(names, d.Expression)
+			ev = append(ev, d.Evidence...)
+		}
+		if !agrees {
+			v.finding("license-mismatch", Medium, "the card declares "+strings.Join(names, " and ")+" but "+describeSource(f)+" "+f.Expression, append(ev, f.Evidence...)...)
 		}
 	}
+	v.unidentifiedOther(declared)
 	// The release's own declaration is its card; without one, its root licence file speaks.
 	own, who := declared, "the card declares "
 	if len(own) == 0 {
@@ -156,10 +165,29 @@ func firstGateKey(v *view) string {
 }
 
 func describeSource(l License) string {
-	if l.Source == "gguf" {
-		return "the GGUF header"
+	switch l.Source {
+	case "gguf":
+		return "the GGUF header says"
+	case "prose":
+		return "the card's text says"
 	}
-	return "the licence file"
+	return "the licence file is"
+}
+
+// unidentifiedOther flags `license: other` when neither license_name, license_link nor any
+// licence file names terms glassbox can identify: the release's terms are then unknowable.
+func (v *view) unidentifiedOther(declared []License) {
+	for _, d := range declared {
+		if !strings.EqualFold(d.HubID, "other") || d.Known {
+			continue
+		}
+		for _, l := range v.facts.Licenses {
+			if l.Source != "card" && l.Known && l.Scope != ScopeCode && l.Scope != ScopePolicy {
+				return
+			}
+		}
+		v.finding("license-missing", Medium, "the card says license: other but neither its license_name, its license_link nor a licence file names terms glassbox can identify", d.Evidence...)
+	}
 }
 
 func sameFamily(a, b License) bool {
