@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -19,7 +21,7 @@ import (
 
 func newScan(stdout, stderr io.Writer) *cobra.Command {
 	var format, out string
-	var verbose bool
+	var verbose, verify bool
 	c := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Audit model releases and report where they sit on the openness spectrum",
@@ -42,7 +44,7 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 			}
 			var as []*assess.Assessment
 			for _, t := range args {
-				a, err := audit(cmd.Context(), t)
+				a, err := audit(cmd.Context(), t, verify, stderr)
 				if err != nil {
 					return err
 				}
@@ -78,16 +80,48 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	c.Flags().StringVarP(&out, "output", "o", "", "write the report to FILE instead of standard output")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every component, every fix and every evidence item")
+	c.Flags().BoolVar(&verify, "verify", false, "hash every weights file (SHA-256, in parallel) and check it against the Hugging Face cache blob name, checksum files and shard indexes")
 	return c
 }
 
-// audit reads a target and runs the pure pipeline over it.
-func audit(ctx context.Context, target string) (*assess.Assessment, error) {
+// audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.
+func audit(ctx context.Context, target string, verify bool, stderr io.Writer) (*assess.Assessment, error) {
 	rel, err := readTarget(ctx, target)
 	if err != nil {
 		return nil, err
 	}
+	if verify {
+		if info, err := os.Stat(target); err != nil || !info.IsDir() {
+			return nil, usageErr("scan --verify needs a directory holding the weights; %s is not one", target)
+		}
+		if err := verifyWeights(ctx, target, rel, stderr); err != nil {
+			return nil, err
+		}
+	}
 	return assess.Run(rel, license.Default()), nil
+}
+
+// verifyWeights hashes the weights files, with a progress bar on a terminal.
+func verifyWeights(ctx context.Context, dir string, rel *release.Release, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var progress source.Progress
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions64(source.VerifyBytes(rel),
+			progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("verifying "+rel.Name),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		defer bar.Finish()
+		progress = func(n int64) { _ = bar.Add64(n) }
+	}
+	if err := source.Verify(ctx, dir, rel, progress); err != nil {
+		return &exitError{exitUnreadable, err}
+	}
+	return nil
 }
 
 func readTarget(ctx context.Context, target string) (*release.Release, error) {

@@ -232,11 +232,13 @@ func (v *view) artifacts() {
 			}
 			groups[key] += a.Parameters
 		}
+		v.checkHash(f, &a)
 		v.facts.Artifacts = append(v.facts.Artifacts, a)
 	}
 	for _, n := range groups {
 		v.facts.Parameters = max(v.facts.Parameters, n)
 	}
+	v.checkIndexes()
 	if v.facts.Parameters == 0 {
 		if n, ok := v.card.Raw["parameters"].(float64); ok {
 			v.facts.Parameters = int64(n)

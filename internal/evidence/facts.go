@@ -103,12 +103,14 @@ type Artifact struct {
 	Parameters int64  `json:"parameters,omitempty"`
 	Safety     string `json:"safety"`
 	// Intermediate: a checkpoint from during training, not the final parameters.
-	Intermediate bool     `json:"intermediate,omitempty"`
-	LFS          bool     `json:"lfs,omitempty"`
-	SHA256       string   `json:"sha256,omitempty"`
-	Size         int64    `json:"size"`
-	Error        string   `json:"error,omitempty"`
-	Evidence     []string `json:"evidence"`
+	Intermediate bool   `json:"intermediate,omitempty"`
+	LFS          bool   `json:"lfs,omitempty"`
+	SHA256       string `json:"sha256,omitempty"`
+	// Verified: SHA256 was computed over the file's bytes (scan --verify).
+	Verified bool     `json:"verified,omitempty"`
+	Size     int64    `json:"size"`
+	Error    string   `json:"error,omitempty"`
+	Evidence []string `json:"evidence"`
 }
 
 // Claim is something the release says about its own openness.

@@ -44,6 +44,18 @@ type File struct {
 	Gated bool `json:"gated,omitempty"`
 	// Header holds format facts read from the file's header (weights), when read.
 	Header json.RawMessage `json:"header,omitempty"`
+	// Expected is a content hash the file should have, from somewhere other than the file
+	// itself: a Hugging Face cache blob name, a hub listing. Empty when nothing says.
+	Expected *Expected `json:"expected,omitempty"`
+	// Verified: SHA256 was computed over the whole file (scan --verify), not only a text.
+	Verified bool `json:"verified,omitempty"`
+}
+
+// Expected is a claimed content hash and who claims it.
+type Expected struct {
+	SHA256 string `json:"sha256"`
+	// From says where the claim comes from ("hf-cache blob", "hub lfs.oid").
+	From string `json:"from"`
 }
 
 // LFS is a Git LFS pointer's content.

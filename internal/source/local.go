@@ -131,6 +131,7 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 		rel.Notes = append(rel.Notes, fmt.Sprintf("inventory capped at %d files", lim.MaxFiles))
 	}
 	rel.Sort()
+	expectFromLinks(abs, rel)
 	rel.Revision = InventoryHash(rel)
 	return rel, nil
 }
@@ -188,13 +189,14 @@ var textExt = map[string]bool{
 	".rs": true, ".go": true, ".c": true, ".cc": true, ".cpp": true, ".h": true, ".hpp": true,
 	".cu": true, ".js": true, ".ts": true, ".jl": true, ".java": true, ".scala": true, ".r": true,
 	".swift": true, ".kt": true, ".lua": true, ".html": true, ".bib": true, ".cff": true, ".jinja": true,
+	".sha256": true,
 }
 
 // wantText reports whether a file is read into memory: licence-like names always, else by
 // extension. Large JSON (tokenizer vocabularies) is skipped: detectors only need its name.
 func wantText(p string, size int64) bool {
 	base := strings.ToUpper(path.Base(p))
-	for _, pre := range []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD", "DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS"} {
+	for _, pre := range []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD", "DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS", "SHA256SUM", "CHECKSUM"} {
 		if strings.HasPrefix(base, pre) {
 			return true
 		}
