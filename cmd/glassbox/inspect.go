@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/glassbox-dev/glassbox/internal/artifact"
+	"github.com/glassbox-dev/glassbox/internal/evidence"
+)
+
+func newInspect(stdout io.Writer) *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "inspect FILE",
+		Short: "Show the header facts and safety of one model file, without loading it",
+		Long: `Read the header of one model file and print what it says about itself: format, parameter
+count per dtype, metadata, licence and base-model keys (GGUF), and a safety verdict. Tensor
+data is never read and nothing in the file is executed; pickles are judged by walking their
+opcodes and classing every import they would make.
+
+A malformed file prints its facts with the error and exits with code 3.`,
+		Example: `  glassbox inspect model.safetensors
+  glassbox inspect model-Q4_K_M.gguf --format json`,
+		Args: exactArgs(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageErr("inspect: unknown --format %q (text or json)", format)
+			}
+			path := args[0]
+			f, err := os.Open(path)
+			if err != nil {
+				return &exitError{exitUnreadable, fmt.Errorf("cannot read %s: %v", path, describeErr(err))}
+			}
+			defer f.Close()
+			info, err := f.Stat()
+			if err != nil || !info.Mode().IsRegular() {
+				return &exitError{exitUnreadable, fmt.Errorf("cannot read %s: not a regular file", path)}
+			}
+			facts, rerr := artifact.Read(path, f, info.Size())
+			if facts == nil {
+				facts = &artifact.Facts{Path: path, Format: artifact.FormatUnknown, Size: info.Size(), Safety: artifact.SafetyError}
+			}
+			if rerr != nil && facts.Error == "" {
+				facts.Error, facts.Safety = rerr.Error(), artifact.SafetyError
+			}
+			if format == "json" {
+				if err := writeJSON(stdout, facts); err != nil {
+					return err
+				}
+			} else {
+				printFacts(stdout, facts)
+			}
+			if facts.Error != "" {
+				return &exitError{exitUnreadable, fmt.Errorf("%s: %s", path, facts.Error)}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	return c
+}
+
+func printFacts(w io.Writer, f *artifact.Facts) {
+	fmt.Fprintf(w, "%s — %s, %s\n", f.Path, f.Format, f.Safety)
+	if f.Parameters > 0 {
+		var parts []string
+		for dt, n := range f.DTypes {
+			parts = append(parts, dt+" "+evidence.HumanParams(n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "  parameters: %s (%d)", evidence.HumanParams(f.Parameters), f.Parameters)
+		if len(parts) > 0 {
+			fmt.Fprintf(w, " — %s", strings.Join(parts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	if f.Tensors > 0 {
+		fmt.Fprintf(w, "  tensors: %d\n", f.Tensors)
+	}
+	if f.Version > 0 {
+		fmt.Fprintf(w, "  version: %d, %d metadata keys\n", f.Version, f.KVCount)
+	}
+	if f.Architecture != "" {
+		fmt.Fprintf(w, "  architecture: %s\n", f.Architecture)
+	}
+	if f.License != "" || f.LicenseName != "" {
+		fmt.Fprintf(w, "  licence: %s %s %s\n", f.License, f.LicenseName, f.LicenseLink)
+	}
+	for _, b := range f.BaseModels {
+		fmt.Fprintf(w, "  base model: %s %s %s\n", b.Organization, b.Name, b.RepoURL)
+	}
+	if f.LFS != nil {
+		fmt.Fprintf(w, "  Git LFS pointer: sha256 %s, %d bytes (weights not present)\n", f.LFS.OID, f.LFS.Size)
+	}
+	keys := make([]string, 0, len(f.Metadata))
+	for k := range f.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		if i == 20 {
+			fmt.Fprintf(w, "  … %d more metadata keys (--format json shows all)\n", len(keys)-20)
+			break
+		}
+		v := f.Metadata[k]
+		if len(v) > 100 {
+			v = v[:100] + "…"
+		}
+		fmt.Fprintf(w, "  %s = %s\n", k, v)
+	}
+	if f.Error != "" {
+		fmt.Fprintf(w, "  error: %s\n", f.Error)
+	}
+}
