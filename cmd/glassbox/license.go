@@ -18,22 +18,27 @@ const maxLicenseInput = 16 << 20
 
 func newLicense(stdout io.Writer) *cobra.Command {
 	var format, family string
+	var terms []string
 	var list bool
 	c := &cobra.Command{
 		Use:   "license FILE|-",
 		Short: "Identify the licence(s) in a text, or list the licence catalogue",
-		Long: `Identify the licences in a text file (or standard input with -): SPDX licence texts,
-AI model licences known to the catalogue, and SPDX-License-Identifier lines. Each match has
-the catalogue key, the SPDX or LicenseRef id, name, version, coverage and line range.
-No match prints an empty list; it is not an error.
+		Long: `Identify the licences in a text file (or standard input with -): AI model licences and
+their use policies (Llama, Gemma, Qwen, OpenRAIL, NVIDIA, Stability, …, told apart by version),
+SPDX licence texts, and SPDX-License-Identifier lines. Each match has the catalogue key, the
+SPDX or LicenseRef id, name, version, coverage (the share of the text it spans) and line range.
+A file that holds a licence and its use policy gives both. A YAML front-matter header at the
+top of the file is skipped. No match prints an empty list; it is not an error.
 
-With --list, print the catalogue instead (--family filters it).`,
+With --list, print the catalogue instead: --family keeps one family, and each --term keeps the
+licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") + `).`,
 		Example: `  glassbox license LICENSE
   cat LICENSE | glassbox license - --format json
-  glassbox license --list --family llama`,
+  glassbox license --list --family llama
+  glassbox license --list --term user-cap --format json`,
 		Args: func(c *cobra.Command, args []string) error {
 			if list {
-				return nil
+				return exactArgs(0, "no FILE with --list")(c, args)
 			}
 			return exactArgs(1, "one FILE, or - for standard input")(c, args)
 		},
@@ -41,9 +46,17 @@ With --list, print the catalogue instead (--family filters it).`,
 			if format != "text" && format != "json" {
 				return usageErr("license: unknown --format %q (text or json)", format)
 			}
+			if !list && (family != "" || len(terms) > 0) {
+				return usageErr("license: --family and --term filter --list")
+			}
 			cat := license.Default()
 			if list {
-				return listCatalogue(stdout, cat, family, format)
+				for _, t := range terms {
+					if _, known := (*license.Entry)(nil).HasTerm(t); !known {
+						return usageErr("license: unknown --term %q (one of %s)", t, strings.Join(license.TermNames(), ", "))
+					}
+				}
+				return listCatalogue(stdout, cat, family, terms, format)
 			}
 			text, err := readInput(args[0], cmd.InOrStdin())
 			if err != nil {
@@ -66,16 +79,17 @@ With --list, print the catalogue instead (--family filters it).`,
 				return nil
 			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tVERSION\tCOVERAGE\tLINES\tHOW")
+			fmt.Fprintln(tw, "KEY\tID\tVERSION\tCOVERAGE\tLINES\tHOW")
 			for _, m := range matches {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%d-%d\t%s\n", m.ID, m.Name, m.Version, m.Coverage, m.Lines[0], m.Lines[1], m.How)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%d-%d\t%s\n", m.Key, m.ID, orDash(m.Version), m.Coverage, m.Lines[0], m.Lines[1], m.How)
 			}
 			return tw.Flush()
 		},
 	}
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	c.Flags().BoolVar(&list, "list", false, "print the licence catalogue instead of identifying a text")
-	c.Flags().StringVar(&family, "family", "", "with --list: only licences of this family (llama, gemma, openrail, creative-commons …)")
+	c.Flags().StringVar(&family, "family", "", "with --list: only licences of this family (llama, gemma, qwen, openrail, nvidia, creative-commons …)")
+	c.Flags().StringSliceVar(&terms, "term", nil, "with --list: only licences with this kind of clause; repeat to require several ("+strings.Join(license.TermNames(), ", ")+")")
 	return c
 }
 
@@ -99,26 +113,52 @@ func readInput(name string, stdin io.Reader) (string, error) {
 	return string(data), nil
 }
 
-func listCatalogue(w io.Writer, cat *license.Catalogue, family, format string) error {
-	var out []*license.Entry
+// listed is a catalogue entry as --list prints it in JSON: the entry with its verdicts.
+type listed struct {
+	*license.Entry
+	Open         bool     `json:"open"`
+	Restrictions []string `json:"restrictions"`
+}
+
+func listCatalogue(w io.Writer, cat *license.Catalogue, family string, terms []string, format string) error {
+	out := []listed{}
 	for _, e := range cat.Entries() {
 		if family != "" && !strings.EqualFold(e.Family, family) {
 			continue
 		}
-		if family == "" && e.Kind == "" && !e.OSI {
-			continue // the bare SPDX list is long; show it with --family or in JSON
+		if family == "" && len(terms) == 0 && e.Kind == "" && !e.OSI {
+			continue // the bare SPDX list is long; show it with --family, --term or in JSON
 		}
-		out = append(out, e)
+		keep := true
+		for _, t := range terms {
+			if has, _ := e.HasTerm(t); !has {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, listed{e, e.Open(), append([]string{}, e.Restrictions()...)})
+		}
 	}
 	if format == "json" {
 		return writeJSON(w, out)
 	}
+	if len(out) == 0 {
+		fmt.Fprintln(w, "no licence in the catalogue matches")
+		return nil
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tID\tOSI\tOPEN\tRESTRICTIONS")
-	for _, e := range out {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Key, e.ID, yesNo(e.OSI), yesNo(e.Open()), strings.Join(e.Restrictions(), "; "))
+	fmt.Fprintln(tw, "KEY\tVERSION\tID\tOSI\tOPEN\tRESTRICTIONS")
+	for _, l := range out {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Key, orDash(l.Version), l.ID, yesNo(l.OSI), yesNo(l.Open), orDash(strings.Join(l.Restrictions, "; ")))
 	}
 	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func yesNo(b bool) string {

@@ -261,6 +261,10 @@ func (v *view) fileLicenses() {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
 			l := License{Scope: scope, Path: dir, Source: "file", Evidence: []string{ev}}
 			if e, ok := v.cat.ByID(m.ID); ok {
+				if e.Kind == license.KindPolicy {
+					// A use policy appended to a licence binds the weights like a policy file.
+					l.Scope = ScopePolicy
+				}
 				v.addLicense(fromEntry(e, l))
 			} else {
 				v.addLicense(v.fromExpression(m.ID, l))

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -23,6 +24,9 @@ const (
 	KindData    Kind = "data"    // data and database licences (CDLA, ODC, ODbL …)
 	KindContent Kind = "content" // content and documentation licences (Creative Commons, GFDL …)
 	KindModel   Kind = "model"   // model-specific terms (Llama, Gemma, OpenRAIL, OpenMDW …)
+	// KindPolicy marks an acceptable-use or prohibited-use policy: no grant of its own, but a
+	// list of forbidden uses that a licence incorporates (the Llama and Gemma policies).
+	KindPolicy Kind = "policy"
 )
 
 // Commercial says whether a licence allows commercial use.
@@ -67,14 +71,19 @@ type Terms struct {
 	Copyleft bool `json:"copyleft,omitempty"`
 }
 
-// Entry is one licence at one version.
+// Entry is one licence at one version. Versions of one licence that share a key ("gemma" on
+// 2024-04-01 and 2025-03-24) are separate entries with distinct ids; the entry without a version
+// stands for the licence when a text or a card does not say which version it means.
 type Entry struct {
-	// Key is glassbox's stable lowercase name for the licence ("apache-2.0", "llama3.1").
+	// Key is glassbox's stable lowercase name for the licence ("apache-2.0", "llama3.1"). It is
+	// shared by the dated versions of one licence ("gemma"); Key with Version is unique.
 	Key string `json:"key"`
 	// ID is the SPDX id, or a LicenseRef- id where SPDX has none.
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Family  string `json:"family,omitempty"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Family string `json:"family,omitempty"`
+	// Version is the licence's version or date ("3.1", "2024-04-01"); empty for the entry that
+	// stands for a licence whose version is not stated.
 	Version string `json:"version,omitempty"`
 	Kind    Kind   `json:"kind,omitempty"`
 	// OSI: approved by the Open Source Initiative (current SPDX list).
@@ -97,6 +106,16 @@ type Entry struct {
 	SPDX2024 *SPDXFlags `json:"-"`
 	// Summary is a one-line description in glassbox's own words.
 	Summary string `json:"summary,omitempty"`
+
+	curated bool // described by ai.json, not only by the SPDX list
+}
+
+// Ref names the entry as key@version, or just the key when it has no version. Lookup accepts it.
+func (e *Entry) Ref() string {
+	if e.Version == "" {
+		return e.Key
+	}
+	return e.Key + "@" + e.Version
 }
 
 // SPDXFlags are the facts one SPDX list gives about an id.
@@ -175,9 +194,10 @@ func humanCount(n int64) string {
 // Catalogue is a read-only set of licence entries with lookups by key, id and alias.
 type Catalogue struct {
 	entries []*Entry
-	index   map[string]*Entry // lowercased key, id and aliases
-	byID    map[string]*Entry // exact, case-sensitive SPDX or LicenseRef id
-	byHub   map[string]*Entry // Hub licence ids
+	index   map[string]*Entry   // lowercased key, key@version, id and aliases
+	byKey   map[string][]*Entry // every version of a key
+	byID    map[string]*Entry   // exact, case-sensitive SPDX or LicenseRef id
+	byHub   map[string]*Entry   // Hub licence ids
 }
 
 //go:embed data/spdx.tsv
@@ -207,7 +227,7 @@ func Default() *Catalogue {
 // Load builds a catalogue from an SPDX facts table (tab-separated: id, name, osi, osi_2024,
 // fsf_libre, deprecated, in_2024_list) and a JSON array of entries that add to or refine it.
 func Load(spdx, extra []byte) (*Catalogue, error) {
-	c := &Catalogue{index: map[string]*Entry{}, byID: map[string]*Entry{}, byHub: map[string]*Entry{}}
+	c := &Catalogue{index: map[string]*Entry{}, byID: map[string]*Entry{}, byHub: map[string]*Entry{}, byKey: map[string][]*Entry{}}
 	sc := bufio.NewScanner(bytes.NewReader(spdx))
 	line := 0
 	for sc.Scan() {
@@ -235,11 +255,19 @@ func Load(spdx, extra []byte) (*Catalogue, error) {
 			return nil, fmt.Errorf("ai.json: %w", err)
 		}
 	}
+	refs := map[string]bool{}
 	for _, m := range more {
 		if m.Key == "" || m.ID == "" {
 			return nil, fmt.Errorf("ai.json: entry %q without key or id", m.Name)
 		}
+		if refs[m.Ref()] {
+			return nil, fmt.Errorf("ai.json: %s appears twice", m.Ref())
+		}
+		refs[m.Ref()] = true
 		if base, ok := c.byID[m.ID]; ok {
+			if base.curated {
+				return nil, fmt.Errorf("ai.json: id %s appears twice", m.ID)
+			}
 			// Refine an SPDX entry: keep its facts, take the catalogue's key, kind and terms.
 			base.Key = m.Key
 			if m.Name != "" {
@@ -249,17 +277,83 @@ func Load(spdx, extra []byte) (*Catalogue, error) {
 			base.OpenTerms, base.Terms, base.Summary, base.Policies = m.OpenTerms, m.Terms, m.Summary, m.Policies
 			base.Aliases = append(base.Aliases, m.Aliases...)
 			base.HubIDs = append(base.HubIDs, m.HubIDs...)
+			base.curated = true
 			c.indexEntry(base)
 			continue
 		}
 		if m.Name == "" {
 			m.Name = m.ID
 		}
+		m.curated = true
 		c.add(m)
 	}
-	sort.Slice(c.entries, func(i, j int) bool { return c.entries[i].Key < c.entries[j].Key })
+	sort.Slice(c.entries, func(i, j int) bool {
+		a, b := c.entries[i], c.entries[j]
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		if a.Version != b.Version {
+			return versionLess(a.Version, b.Version)
+		}
+		return a.ID < b.ID
+	})
+	for _, e := range c.entries {
+		c.byKey[e.Key] = append(c.byKey[e.Key], e)
+		if e.Version != "" {
+			c.index[normAlias(e.Ref())] = e
+		}
+	}
+	// A key names the licence whatever its version: it resolves to the curated entry without
+	// a version, or to the latest curated version, even where a deprecated SPDX id lowercases to
+	// the same name ("gpl-3.0").
+	for key, es := range c.byKey {
+		if d := pickDefault(es); d != nil {
+			c.index[normAlias(key)] = d
+		}
+	}
 	return c, nil
 }
+
+// pickDefault chooses the entry a bare key stands for.
+func pickDefault(es []*Entry) *Entry {
+	var latest *Entry
+	for _, e := range es {
+		if !e.curated {
+			continue
+		}
+		if e.Version == "" {
+			return e
+		}
+		latest = e // es is sorted by version
+	}
+	if latest == nil && len(es) > 0 {
+		return es[0]
+	}
+	return latest
+}
+
+// versionLess orders versions: the empty version first, then dates and dotted numbers by their
+// numeric parts ("3.1" < "3.10", "2024-04-01" < "2025-03-24").
+func versionLess(a, b string) bool {
+	if a == "" || b == "" {
+		return a == ""
+	}
+	pa, pb := strings.FieldsFunc(a, isVersionSep), strings.FieldsFunc(b, isVersionSep)
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] == pb[i] {
+			continue
+		}
+		na, ea := strconv.Atoi(pa[i])
+		nb, eb := strconv.Atoi(pb[i])
+		if ea == nil && eb == nil {
+			return na < nb
+		}
+		return pa[i] < pb[i]
+	}
+	return len(pa) < len(pb)
+}
+
+func isVersionSep(r rune) bool { return r == '.' || r == '-' || r == '_' }
 
 func (c *Catalogue) add(e *Entry) {
 	c.entries = append(c.entries, e)
@@ -293,7 +387,7 @@ func normAlias(s string) string {
 	return s
 }
 
-// Entries returns every entry, sorted by key.
+// Entries returns every entry, sorted by key and then version.
 func (c *Catalogue) Entries() []*Entry { return c.entries }
 
 // ByID returns the entry with exactly this SPDX or LicenseRef id (case-sensitive).
@@ -309,8 +403,72 @@ func (c *Catalogue) Hub(id string) (*Entry, bool) {
 	return e, ok
 }
 
-// Lookup finds an entry by key, id, Hub id, name variant or URL, ignoring case.
+// Version returns the entry of a key at one version ("gemma", "2024-04-01"). An empty version
+// gives the entry that stands for the licence when no version is stated.
+func (c *Catalogue) Version(key, version string) (*Entry, bool) {
+	es := c.byKey[strings.ToLower(key)]
+	if version == "" {
+		e := pickDefault(es)
+		return e, e != nil
+	}
+	for _, e := range es {
+		if e.Version == version {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// Versions returns every entry that shares a key, oldest version first; the entry without a
+// version, if any, comes first.
+func (c *Catalogue) Versions(key string) []*Entry {
+	return c.byKey[strings.ToLower(key)]
+}
+
+// Lookup finds an entry by key (or key@version), id, Hub id, name variant or URL, ignoring
+// case. A bare key of a licence with several versions gives the entry without a version.
 func (c *Catalogue) Lookup(name string) (*Entry, bool) {
 	e, ok := c.index[normAlias(name)]
 	return e, ok
+}
+
+// termTests are the clause kinds an entry can be filtered by, named as FRAMEWORKS.md §6 lists
+// them.
+var termTests = map[string]func(t Terms) bool{
+	"non-commercial":      func(t Terms) bool { return t.Commercial == CommercialNo },
+	"commercial-limited":  func(t Terms) bool { return t.Commercial == CommercialLimited },
+	"use-policy":          func(t Terms) bool { return t.UsePolicy },
+	"policy-by-reference": func(t Terms) bool { return t.PolicyByReference },
+	"user-cap":            func(t Terms) bool { return t.UserCap > 0 },
+	"revenue-cap":         func(t Terms) bool { return t.RevenueCap > 0 },
+	"attribution":         func(t Terms) bool { return t.Attribution },
+	"naming":              func(t Terms) bool { return t.Naming },
+	"no-training-others":  func(t Terms) bool { return t.NoTrainingOthers },
+	"geographic":          func(t Terms) bool { return len(t.Geographic) > 0 },
+	"revocable":           func(t Terms) bool { return t.Revocable },
+	"research-only":       func(t Terms) bool { return t.ResearchOnly },
+	"no-derivatives":      func(t Terms) bool { return t.NoDerivatives },
+	"copyleft":            func(t Terms) bool { return t.Copyleft },
+}
+
+// TermNames returns the clause kinds HasTerm knows, sorted: "user-cap", "use-policy",
+// "non-commercial", "research-only", "no-training-others", "geographic", "revocable",
+// "copyleft", "naming" and a few more.
+func TermNames() []string {
+	names := make([]string, 0, len(termTests))
+	for n := range termTests {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// HasTerm reports whether the licence has a clause of the named kind (one of TermNames); known
+// is false for a name HasTerm does not know.
+func (e *Entry) HasTerm(name string) (has, known bool) {
+	test, known := termTests[name]
+	if !known || e == nil {
+		return false, known
+	}
+	return test(e.Terms), true
 }

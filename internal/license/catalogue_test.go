@@ -2,15 +2,17 @@ package license
 
 import (
 	"encoding/json"
+	"github.com/google/licensecheck"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // sharedEval returns the path of ../shared/eval/<sub> from the repository root, skipping the
 // test with a clear message when it is absent.
-func sharedEval(t *testing.T, sub string) string {
+func sharedEval(t testing.TB, sub string) string {
 	t.Helper()
 	dir, _ := os.Getwd()
 	for {
@@ -150,8 +152,17 @@ func TestOpenAndRestrictions(t *testing.T) {
 		{"llama3.2", false, "use policy (incorporated by reference); 700M MAU cap; geographic exclusion (EU (multimodal models))"},
 		{"llama2", false, "use policy (incorporated by reference); 700M MAU cap; no training other models on outputs"},
 		{"gemma", false, "use policy (incorporated by reference); revocable or changeable terms"},
-		{"creativeml-openrail-m", false, "use policy"},
-		{"fair-noncommercial-research-license", false, "non-commercial; research only; use policy"},
+		{"creativeml-openrail-m", false, "use policy; revocable or changeable terms"},
+		{"fair-noncommercial-research-license", false, "non-commercial; research only; use policy; revocable or changeable terms"},
+		{"llama3", false, "use policy (incorporated by reference); 700M MAU cap; no training other models on outputs"},
+		{"qwen", false, "100M MAU cap"},
+		{"stability-ai-community", false, "use policy (incorporated by reference); $1M revenue cap; no training other models on outputs; revocable or changeable terms"},
+		{"tencent-hunyuan-community", false, "use policy (incorporated by reference); 100M MAU cap; no training other models on outputs; geographic exclusion (EU, UK, South Korea)"},
+		{"tencent-hunyuan-community@2024-05-14", false, "use policy (incorporated by reference); 100M MAU cap; no training other models on outputs"},
+		{"moonshot-modified-mit", false, "commercial use limited"},
+		{"gemma@2025-03-24", false, "use policy (incorporated by reference); revocable or changeable terms"},
+		{"llama4-acceptable-use-policy", false, "use policy (incorporated by reference); geographic exclusion (EU (multimodal models))"},
+		{"openatom-model", true, ""},
 	}
 	for _, tt := range tests {
 		e, ok := cat.Lookup(tt.name)
@@ -201,7 +212,7 @@ func TestIdentifySignals(t *testing.T) {
 	}{
 		{"identifier line", "# SPDX-License-Identifier: Apache-2.0\nprint('hi')\n", []string{"Apache-2.0@identifier:1-1"}},
 		{"identifier expression", "// SPDX-License-Identifier: MIT OR Apache-2.0\n", []string{"Apache-2.0@identifier:1-1", "MIT@identifier:1-1"}},
-		{"AI licence title", "Some preamble\n\n**LLAMA 3.1 COMMUNITY LICENSE AGREEMENT**\nLlama 3.1 Version Release Date: 2024\nmore terms\n", []string{"LicenseRef-Llama-3.1-Community@fingerprint:3-5"}},
+		{"AI licence heading", "Some preamble\n\n**LLAMA 3.1 COMMUNITY LICENSE AGREEMENT**\nLlama 3.1 Version Release Date: July 23, 2024\nprominently display “Built with Llama”\n", []string{"LicenseRef-Llama-3.1-Community@fingerprint:3-5"}},
 		{"prose is no licence", "# My model\n\nThis model answers questions about birds.\n", nil},
 		{"code is no licence", "def f(x):\n    return x * 2\n", nil},
 		{"empty", "", nil},
@@ -235,4 +246,153 @@ func TestIdentifyRealTexts(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestCatalogueReference checks every licence of catalog-reference.tsv: its key resolves, and
+// the SPDX id (or a LicenseRef where SPDX has none), OSI approval and commercial use agree with
+// the reference.
+func TestCatalogueReference(t *testing.T) {
+	t.Parallel()
+	rows := readTSV(t, filepath.Join(sharedEval(t, "licenses"), "catalog-reference.tsv"))
+	if len(rows) != 57 {
+		t.Fatalf("catalog-reference.tsv has %d rows, want 57", len(rows))
+	}
+	cat := Default()
+	for _, r := range rows {
+		key, spdx, osi, commercial := r[0], r[2], r[4], r[6]
+		e, ok := cat.Lookup(key)
+		if !ok {
+			t.Errorf("%s: not in the catalogue", key)
+			continue
+		}
+		if e.Key != key {
+			t.Errorf("%s: resolves to key %s", key, e.Key)
+		}
+		if strings.HasPrefix(spdx, "-") {
+			if !strings.HasPrefix(e.ID, "LicenseRef-") {
+				t.Errorf("%s: id %s, want a LicenseRef (SPDX has none)", key, e.ID)
+			}
+		} else {
+			var ids []string
+			for _, id := range strings.Split(spdx, " / ") {
+				ids = append(ids, strings.Fields(id)[0])
+			}
+			if !slices.Contains(ids, e.ID) {
+				t.Errorf("%s: id %s, want one of %v", key, e.ID, ids)
+			}
+		}
+		if want := osi == "yes"; e.OSI != want {
+			t.Errorf("%s: osi %v, reference says %s", key, e.OSI, osi)
+		}
+		if string(e.Terms.Commercial) != commercial {
+			t.Errorf("%s: commercial %q, reference says %q", key, e.Terms.Commercial, commercial)
+		}
+	}
+}
+
+// TestExpectedKeysResolve: every key and version texts-expected.tsv and labels.tsv name is a
+// catalogue entry, so identification can report it.
+func TestExpectedKeysResolve(t *testing.T) {
+	t.Parallel()
+	dir := sharedEval(t, "licenses")
+	cat := Default()
+	for _, r := range readTSV(t, filepath.Join(dir, "texts-expected.tsv")) {
+		if e, ok := cat.Version(r[1], r[2]); !ok || e.Key != r[1] || e.Version != r[2] {
+			t.Errorf("%s: no entry %s@%s", r[0], r[1], r[2])
+		}
+	}
+	for _, r := range readTSV(t, filepath.Join(dir, "in-the-wild", "labels.tsv")) {
+		if r[1] == "skip" {
+			continue
+		}
+		if _, ok := cat.Lookup(r[1]); !ok {
+			t.Errorf("%s: no entry %s", r[0], r[1])
+		}
+	}
+}
+
+// TestCatalogueShape checks the catalogue's own consistency: enough AI licences, every
+// fingerprint, version and incorporated policy resolves, and ids and key@version are unique.
+func TestCatalogueShape(t *testing.T) {
+	t.Parallel()
+	cat := Default()
+	ai := 0
+	refs, ids := map[string]bool{}, map[string]bool{}
+	for _, e := range cat.Entries() {
+		switch e.Kind {
+		case KindModel, KindPolicy, KindData:
+			ai++
+		}
+		if ids[e.ID] {
+			t.Errorf("id %s appears twice", e.ID)
+		}
+		ids[e.ID] = true
+		if e.curated {
+			if refs[e.Ref()] {
+				t.Errorf("%s appears twice", e.Ref())
+			}
+			refs[e.Ref()] = true
+		}
+		for _, p := range e.Policies {
+			if pe, ok := cat.Lookup(p); !ok || pe.Kind != KindPolicy {
+				t.Errorf("%s incorporates %s, which is no policy in the catalogue", e.Ref(), p)
+			}
+		}
+		if got, ok := cat.Lookup(e.Ref()); e.curated && (!ok || got != e) {
+			t.Errorf("Lookup(%q) does not give the entry back", e.Ref())
+		}
+	}
+	if ai < 55 {
+		t.Errorf("%d AI model, policy and data licences, want at least 55", ai)
+	}
+	t.Logf("%d entries, %d of them AI model, policy or data licences", len(cat.Entries()), ai)
+	m := fingerprintMatcher()
+	for _, f := range m.fps {
+		if _, ok := cat.Version(f.Key, f.Version); !ok {
+			t.Errorf("fingerprint %s@%s: no catalogue entry", f.Key, f.Version)
+		}
+		for _, v := range f.Versions {
+			if _, ok := cat.Version(f.Key, v.Version); !ok {
+				t.Errorf("fingerprint %s@%s: no catalogue entry", f.Key, v.Version)
+			}
+		}
+	}
+	// A bare key gives the entry without a version; key@version a dated one.
+	for ref, want := range map[string]string{
+		"gemma":                     "LicenseRef-Gemma-Terms-of-Use",
+		"gemma@2024-04-01":          "LicenseRef-Gemma-Terms-of-Use-2024-04-01",
+		"llama3.1":                  "LicenseRef-Llama-3.1-Community",
+		"gpl-3.0":                   "GPL-3.0-only",
+		"GPL-3.0":                   "GPL-3.0-only",
+		"nvidia-open-model-license": "LicenseRef-NVIDIA-Open-Model-License",
+	} {
+		if e, ok := cat.Lookup(ref); !ok || e.ID != want {
+			t.Errorf("Lookup(%q) = %v, want %s", ref, e, want)
+		}
+	}
+	if e, ok := cat.ByID("GPL-3.0"); !ok || !e.Deprecated {
+		t.Errorf("ByID(GPL-3.0) = %v, want the deprecated SPDX entry", e)
+	}
+}
+
+// TestScannedLicences: every licence the text scanner is built over is one google/licensecheck
+// knows and one the catalogue describes.
+func TestScannedLicences(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{}
+	for _, l := range licensecheck.BuiltinLicenses() {
+		if l.LRE != "" {
+			known[l.ID] = true
+		}
+	}
+	cat := Default()
+	for _, id := range scannedLicences {
+		if !known[id] {
+			t.Errorf("%s: google/licensecheck has no text for it", id)
+		}
+		_, byID := cat.ByID(id)
+		if _, byName := cat.Lookup(id); !byID && !byName {
+			t.Errorf("%s: not in the catalogue", id)
+		}
+	}
 }

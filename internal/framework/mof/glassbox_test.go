@@ -193,7 +193,7 @@ func TestFromRecord(t *testing.T) {
 			name: "model licence recognised and not open",
 			rc:   withLicence(component.ModelParameters, "Llama 3 Community License"),
 			want: Judged{ID: component.ModelParameters, Present: true, License: "LicenseRef-Llama-3-Community", Source: SourceComponent,
-				Reason: `licence "Llama 3 Community License" normalised to LicenseRef-Llama-3-Community; LicenseRef-Llama-3-Community is not open (use policy (incorporated by reference), 700M MAU cap)`},
+				Reason: `licence "Llama 3 Community License" normalised to LicenseRef-Llama-3-Community; LicenseRef-Llama-3-Community is not open (use policy (incorporated by reference), 700M MAU cap, no training other models on outputs)`},
 		},
 		{
 			name: "unknown text stays as written",
