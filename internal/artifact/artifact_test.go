@@ -23,7 +23,26 @@ func TestDetect(t *testing.T) {
 		{"MODEL.SAFETENSORS", "", FormatSafetensors},
 		{"model.safetensors", "not a model", FormatSafetensors},
 		{"dir/model.Gguf", "junk", FormatGGUF},
-		{"pytorch_model.bin", "\x80\x02}q\x00", FormatUnknown},
+		// Pickles and archives: content first, then names that promise code-carrying formats,
+		// but those only when there was content to look at.
+		{"pytorch_model.bin", "\x80\x02}q\x00", FormatPickle},
+		{"x", "\x80\x05\x95", FormatPickle},
+		{"x.bin", "\x80\x06", FormatUnknown},
+		{"model.pkl", "(dp0\n", FormatPickle},
+		{"model.pkl", "", FormatUnknown},
+		{"pytorch_model.bin", "", FormatUnknown},
+		{"pytorch_model.bin", "(dp0\n", FormatUnknown},
+		{"model.pt", "\x89PNG", FormatPickle},
+		{"pytorch_model.bin", "PK\x03\x04", FormatPyTorchZip},
+		{"x", "PK\x03\x04" + strings.Repeat("\x00", 22) + "\x10\x00\x00\x00archive/data.pkl", FormatPyTorchZip},
+		{"x", "PK\x03\x04" + strings.Repeat("\x00", 22) + "\x08\x00\x00\x00data.pkl", FormatZip},
+		{"arrays.npz", "PK\x03\x04", FormatNPZ},
+		{"a.zip", "PK\x05\x06", FormatZip},
+		{"a.npy", "\x93NUMPY\x01\x00", FormatNPY},
+		{"a.npy", "", FormatUnknown},
+		{"a.7z", "7z\xbc\xaf\x27\x1c", Format7z},
+		{"model.onnx", "", FormatONNX},
+		{"model.onnx", "\x08\x07", FormatONNX},
 		{"README.md", "# Model card", FormatUnknown},
 		{"x", "", FormatUnknown},
 		// A length prefix far beyond the header limit is not taken for safetensors.
@@ -40,11 +59,11 @@ func TestDetect(t *testing.T) {
 
 func TestReadUnknownIsSuspicious(t *testing.T) {
 	t.Parallel()
-	got, err := readBytes("pytorch_model.bin", []byte("\x80\x02}q\x00."))
+	got, err := readBytes("model.h5", []byte("\x89HDF\r\n\x1a\n\x00\x00"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Format != FormatUnknown || got.Safety != SafetySuspicious || got.Error != "" || got.Size != 6 {
+	if got.Format != FormatUnknown || got.Safety != SafetySuspicious || got.Error != "" || got.Size != 10 {
 		t.Errorf("facts %+v, want unknown and suspicious", got)
 	}
 }
