@@ -212,6 +212,11 @@ func (v *view) artifacts() {
 			a.Evidence = []string{v.inventory(f.Path)}
 		} else if h := v.headers[f.Path]; h != nil {
 			a.Format, a.Parameters, a.Error = string(h.Format), h.Parameters, h.Error
+			for _, g := range h.Globals {
+				if g.Class != artifact.ClassInnocuous {
+					a.Globals = append(a.Globals, g)
+				}
+			}
 			if h.Safety != "" {
 				a.Safety = string(h.Safety)
 			}
@@ -221,7 +226,7 @@ func (v *view) artifacts() {
 			a.Evidence = []string{v.inventory(f.Path)}
 		}
 		if a.Safety == "dangerous" {
-			v.finding("unsafe-pickle", High, a.Path+" imports code that runs when the file is loaded; do not load it", a.Evidence...)
+			v.finding("unsafe-pickle", High, a.Path+" imports code that runs when the file is loaded ("+dangerousImports(a.Globals)+"); do not load it", a.Evidence...)
 		}
 		if !a.Intermediate && a.Parameters > 0 {
 			// Shards of one checkpoint add up; separate files of one format (quantisations,
@@ -352,3 +357,17 @@ var libraryRules = sync.OnceValue(func() []libraryRule {
 	}
 	return rules
 })
+
+// dangerousImports names a pickle's dangerous imports for a finding's message.
+func dangerousImports(gs []artifact.Global) string {
+	var names []string
+	for _, g := range gs {
+		if g.Class == artifact.ClassDangerous && len(names) < 4 {
+			names = append(names, g.Module+"."+g.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "an import it could not trace"
+	}
+	return strings.Join(names, ", ")
+}

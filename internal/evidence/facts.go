@@ -7,6 +7,8 @@ package evidence
 import (
 	"fmt"
 
+	"github.com/glassbox-dev/glassbox/internal/artifact"
+
 	"github.com/glassbox-dev/glassbox/internal/component"
 )
 
@@ -107,10 +109,12 @@ type Artifact struct {
 	LFS          bool   `json:"lfs,omitempty"`
 	SHA256       string `json:"sha256,omitempty"`
 	// Verified: SHA256 was computed over the file's bytes (scan --verify).
-	Verified bool     `json:"verified,omitempty"`
-	Size     int64    `json:"size"`
-	Error    string   `json:"error,omitempty"`
-	Evidence []string `json:"evidence"`
+	Verified bool   `json:"verified,omitempty"`
+	Size     int64  `json:"size"`
+	Error    string `json:"error,omitempty"`
+	// Globals lists the imports a pickle would make that are not known to be harmless.
+	Globals  []artifact.Global `json:"globals,omitempty"`
+	Evidence []string          `json:"evidence"`
 }
 
 // Claim is something the release says about its own openness.
