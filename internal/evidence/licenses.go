@@ -334,11 +334,32 @@ func (v *view) ggufLicenses() {
 		}
 		ev := v.ev.add("header", p+"#general.license", "", "general.license: "+h.License)
 		l := License{Scope: ScopeWeights, Source: "gguf", HubID: h.License, Evidence: []string{ev}}
-		if e, ok := v.cat.Hub(h.License); ok {
-			v.addLicense(fromEntry(e, l))
-		} else if e, ok := v.cat.Lookup(h.License); ok {
-			v.addLicense(fromEntry(e, l))
-		} else {
+		// "other" (as the Hub) defers to general.license.name and general.license.link.
+		names := []string{h.License}
+		if strings.EqualFold(h.License, "other") {
+			names = []string{h.LicenseName, h.LicenseLink}
+			l.Evidence = append(l.Evidence, v.ev.add("header", p+"#general.license.name", "", "general.license.name: "+h.LicenseName))
+		}
+		var found *license.Entry
+		for _, n := range names {
+			if n == "" || found != nil {
+				continue
+			}
+			if e, ok := v.cat.Hub(n); ok {
+				found = e
+			} else if e, ok := v.cat.Lookup(n); ok {
+				found = e
+			} else if id, ok := license.Normalize(v.cat, n); ok {
+				found, _ = v.cat.ByID(id)
+			}
+		}
+		switch {
+		case found != nil:
+			v.addLicense(fromEntry(found, l))
+		case strings.EqualFold(h.License, "other"):
+			l.Expression = "LicenseRef-" + refName(h.LicenseName)
+			v.addLicense(l)
+		default:
 			v.addLicense(v.fromExpression(h.License, l))
 		}
 	}

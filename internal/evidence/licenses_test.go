@@ -366,6 +366,8 @@ func TestFileLicenses(t *testing.T) {
 		}, []lic{{"MIT", "code", "", "identifier"}, {"Apache-2.0", "code", "", "identifier"}}},
 		{"SPDX line in a text file is not code", []spec{text("notes.md", "SPDX-License-Identifier: MIT\n")}, nil},
 		{"GGUF header", []spec{{path: "tiny.gguf", header: `{"path":"tiny.gguf","format":"gguf","safety":"safe","license":"apache-2.0"}`}}, []lic{{"Apache-2.0", "weights", "", "gguf"}}},
+		{"GGUF header other with a name", []spec{{path: "tiny.gguf", header: `{"path":"tiny.gguf","format":"gguf","safety":"safe","license":"other","license_name":"llama3.1"}`}}, []lic{{"LicenseRef-Llama-3.1-Community", "weights", "", "gguf"}}},
+		{"GGUF header other unknown", []spec{{path: "tiny.gguf", header: `{"path":"tiny.gguf","format":"gguf","safety":"safe","license":"other","license_name":"acme terms"}`}}, []lic{{"LicenseRef-acme-terms", "weights", "", "gguf"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
