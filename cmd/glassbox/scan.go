@@ -17,6 +17,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
 )
 
 func newScan(stdout, stderr io.Writer) *cobra.Command {
@@ -128,7 +129,17 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rel, err := source.Open(ctx, target)
+	var rel *release.Release
+	var err error
+	if hub.IsTarget(target) {
+		t, perr := hub.ParseTarget(target)
+		if perr != nil {
+			return nil, usageErr("%v", perr)
+		}
+		rel, err = hub.Audit(ctx, hub.NewClient(version), t, lineageDepth, hub.DefaultOptions)
+	} else {
+		rel, err = source.Open(ctx, target)
+	}
 	switch {
 	case err == nil:
 		return rel, nil
@@ -138,6 +149,9 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 		return nil, &exitError{exitUnreadable, err}
 	}
 }
+
+// lineageDepth bounds how many generations of base models a Hub audit reads.
+const lineageDepth = 3
 
 // colorOK reports whether w is a terminal that wants colour (https://no-color.org).
 func colorOK(w io.Writer) bool {

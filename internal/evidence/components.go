@@ -104,8 +104,17 @@ func (v *view) componentLicense(c *Component, info component.Info, h found) {
 		scope = ScopeDocs
 	}
 	if info.ID == component.Datasets && h.path == "" {
-		// Datasets named by reference carry their own licences, read from their cards.
+		// Datasets named by reference carry their own licences, read from their cards when the
+		// source could reach them.
 		c.Note = "referenced, not included; licence is the dataset's own"
+		var ls []License
+		for _, d := range v.facts.Datasets {
+			if d.License == "" {
+				return // one unknown licence leaves the whole unknown
+			}
+			ls = append(ls, v.fromExpression(d.License, License{}))
+		}
+		c.License, c.Open = joinLicenses(ls)
 		return
 	}
 	ls := v.licensesFor(scope, h.path)

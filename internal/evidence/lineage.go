@@ -2,6 +2,10 @@ package evidence
 
 import (
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
 // lineage records the base models the card declares and the terms each is known to carry.
@@ -17,7 +21,11 @@ func (v *view) lineage() {
 	for _, b := range bases {
 		ev := v.cardField("base_model", b)
 		p := Parent{Ref: "hf:" + strings.TrimPrefix(b, "hf:"), Relation: relation, Evidence: []string{ev}}
-		if e, ok := v.cat.KnownBase(b); ok {
+		if e, loc, ok := v.relatedLicence(v.rel.Parents, b); ok {
+			// The base's own card, read from the Hub, says what its terms are.
+			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+			p.Evidence = append(p.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
+		} else if e, ok := v.cat.KnownBase(b); ok {
 			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
 			p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(b), "", b+" is released under "+e.Name))
 		}
@@ -33,7 +41,12 @@ func (v *view) datasets() {
 		if !strings.Contains(d, "://") {
 			ref = "hf:datasets/" + strings.TrimPrefix(d, "datasets/")
 		}
-		v.facts.Datasets = append(v.facts.Datasets, Dataset{Ref: ref, Evidence: []string{ev}})
+		ds := Dataset{Ref: ref, Evidence: []string{ev}}
+		if e, loc, ok := v.relatedLicence(v.rel.Datasets, d); ok {
+			ds.License = e.ID
+			ds.Evidence = append(ds.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
+		}
+		v.facts.Datasets = append(v.facts.Datasets, ds)
 	}
 }
 
@@ -200,4 +213,33 @@ func sameFamily(a, b License) bool {
 // familyOf folds versioned keys of one licence family ("llama3.1" → "llama").
 func familyOf(key string) string {
 	return strings.TrimRight(key, "0123456789.-")
+}
+
+// relatedLicence finds, among releases read alongside this one (base models, datasets), the one
+// with Hub id id, and the licence its own card declares. loc names the card field for evidence.
+func (v *view) relatedLicence(rels []*release.Release, id string) (e *license.Entry, loc string, ok bool) {
+	id = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(id, "hf:"), "datasets/"))
+	for _, r := range rels {
+		if r == nil || r.Hub == nil || strings.ToLower(r.Hub.ID) != id {
+			continue
+		}
+		t, found := r.Text("README.md")
+		if !found {
+			return nil, "", false
+		}
+		c := card.Parse("README.md", []byte(t.Content))
+		for _, l := range c.License {
+			if strings.EqualFold(l, "other") && c.LicenseName != "" {
+				l = c.LicenseName
+			}
+			if e, ok := v.cat.Hub(l); ok {
+				return e, "hf:" + r.Hub.ID + "/README.md:" + itoa(c.FieldLines["license"]), true
+			}
+			if e, ok := v.cat.Lookup(l); ok {
+				return e, "hf:" + r.Hub.ID + "/README.md:" + itoa(c.FieldLines["license"]), true
+			}
+		}
+		return nil, "", false
+	}
+	return nil, "", false
 }

@@ -439,3 +439,33 @@ func TestConflictFromLicenceFileWithoutCardLicence(t *testing.T) {
 		t.Fatalf("conflict findings %q, want one starting %q", got, want)
 	}
 }
+
+// TestLineageFromHubReleases: when the source read the base model and the datasets (the Hub
+// source does), their own cards decide the inherited terms and the datasets' licences, ahead of
+// the offline table of well-known bases.
+func TestLineageFromHubReleases(t *testing.T) {
+	t.Parallel()
+	rel := build(text("README.md", card("license: apache-2.0\nbase_model: acme/base-7b\ndatasets:\n- acme/corpus", "# M\n\nA fine-tune.\n")), weights("model.safetensors", 10))
+	base := build(text("README.md", card("license: cc-by-nc-4.0", "# Base\n\nThe base.\n")))
+	base.Hub = &release.HubInfo{Kind: "model", ID: "acme/base-7b"}
+	data := build(text("README.md", card("license: cc-by-4.0", "# Corpus\n\nText.\n")))
+	data.Hub = &release.HubInfo{Kind: "dataset", ID: "acme/corpus"}
+	rel.Parents, rel.Datasets = []*release.Release{base}, []*release.Release{data}
+	f := detect(t, rel)
+	if len(f.Lineage) != 1 || f.Lineage[0].License != "CC-BY-NC-4.0" || f.Lineage[0].Open {
+		t.Fatalf("lineage %+v, want the base's own CC-BY-NC-4.0", f.Lineage)
+	}
+	if got := findings(f, "license-conflict"); len(got) != 1 {
+		t.Errorf("license-conflict findings %d, want 1", len(got))
+	}
+	if f.Weights.Open {
+		t.Error("weights open, want the inherited non-commercial terms to close them")
+	}
+	if len(f.Datasets) != 1 || f.Datasets[0].License != "CC-BY-4.0" {
+		t.Errorf("datasets %+v, want acme/corpus under CC-BY-4.0", f.Datasets)
+	}
+	if c := f.Component(component.Datasets); c.License != "CC-BY-4.0" || !c.Open {
+		t.Errorf("datasets component licence %q open=%v, want CC-BY-4.0 open", c.License, c.Open)
+	}
+	checkEvidenceIDs(t, f)
+}

@@ -29,6 +29,50 @@ type Release struct {
 	Complete bool `json:"complete"`
 	// Notes record what the source skipped or capped, for the report.
 	Notes []string `json:"notes,omitempty"`
+	// Hub holds what the Hugging Face Hub API says about the repository, for hub sources.
+	Hub *HubInfo `json:"hub,omitempty"`
+	// Parents are the base models the card names (base_model), in card order, each read as its
+	// own Release to a bounded depth. A parent that could not be read, or that would close a
+	// cycle, is a stub with no files and a note saying why.
+	Parents []*Release `json:"parents,omitempty"`
+	// Datasets are the datasets the card names, in card order, each read as its own Release
+	// (dataset card and licence files), stubbed like Parents when unreadable.
+	Datasets []*Release `json:"datasets,omitempty"`
+}
+
+// HubInfo is the Hugging Face Hub's metadata for one model or dataset repository, as the API
+// returned it at the pinned commit. Raw JSON fields are stored canonicalised (sorted keys) so
+// the same API answer always gives the same snapshot bytes.
+type HubInfo struct {
+	// Kind is "model" or "dataset".
+	Kind string `json:"kind"`
+	// ID is the repository id ("org/name"), as the Hub spells it.
+	ID string `json:"id"`
+	// SHA is the commit every file was read at.
+	SHA string `json:"sha"`
+	// Gated is "auto" or "manual" when downloads need accepted terms, empty when not gated.
+	Gated    string `json:"gated,omitempty"`
+	Private  bool   `json:"private,omitempty"`
+	Disabled bool   `json:"disabled,omitempty"`
+	// LastModified is the API's timestamp of the last commit, as given.
+	LastModified string   `json:"last_modified,omitempty"`
+	LibraryName  string   `json:"library_name,omitempty"`
+	PipelineTag  string   `json:"pipeline_tag,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	// CardData is the card's front matter as the Hub parsed it (cardData).
+	CardData json.RawMessage `json:"card_data,omitempty"`
+	// Config is the Hub's summary of config.json (architectures, model_type, …).
+	Config json.RawMessage `json:"config,omitempty"`
+	// Parameters counts parameters per dtype from the Hub's safetensors summary.
+	Parameters map[string]int64 `json:"parameters,omitempty"`
+	// ParametersTotal is the safetensors summary's total.
+	ParametersTotal int64 `json:"parameters_total,omitempty"`
+	// GGUF is the Hub's GGUF summary (total, architecture, context_length, …).
+	GGUF json.RawMessage `json:"gguf,omitempty"`
+	// BaseModels are the parents the Hub itself computed (baseModels), in its order.
+	BaseModels []string `json:"base_models,omitempty"`
+	// BaseModelRelation is the Hub's relation to those parents (finetune, adapter, merge, quantized).
+	BaseModelRelation string `json:"base_model_relation,omitempty"`
 }
 
 // File is one entry of the inventory.
@@ -91,9 +135,16 @@ func (r *Release) Text(path string) (Text, bool) {
 }
 
 // Sort puts files and texts in path order, which lookups and deterministic output rely on.
+// Parents and Datasets keep their card order, but their own files and texts are sorted too.
 func (r *Release) Sort() {
 	sort.Slice(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
 	sort.Slice(r.Texts, func(i, j int) bool { return r.Texts[i].Path < r.Texts[j].Path })
+	for _, p := range r.Parents {
+		p.Sort()
+	}
+	for _, d := range r.Datasets {
+		d.Sort()
+	}
 }
 
 // Marshal writes the snapshot as indented JSON.

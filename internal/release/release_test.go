@@ -46,6 +46,13 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"full", sample()},
 		{"empty", &release.Release{}},
+		{"hub and lineage", &release.Release{Target: "hf:acme/tiny", Name: "acme/tiny", Revision: "abc", Complete: true,
+			Hub: &release.HubInfo{Kind: "model", ID: "acme/tiny", SHA: "abc", Gated: "manual", Tags: []string{"license:mit"},
+				CardData: json.RawMessage(`{"base_model":"acme/base"}`), Parameters: map[string]int64{"BF16": 10}, ParametersTotal: 10,
+				BaseModels: []string{"acme/base"}, BaseModelRelation: "finetune"},
+			Parents:  []*release.Release{{Schema: release.Schema, Target: "hf:acme/base", Name: "acme/base", Notes: []string{"base model could not be read"}}},
+			Datasets: []*release.Release{{Schema: release.Schema, Target: "hf:datasets/acme/mix", Name: "acme/mix", Files: []release.File{{Path: "README.md", Size: 3}}}},
+		}},
 		{"incomplete without texts", &release.Release{Target: "hf:acme/tiny", Files: []release.File{{Path: "a", Size: 1}}}},
 	}
 	for _, tt := range tests {

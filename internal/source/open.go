@@ -18,7 +18,7 @@ var ErrUnsupported = errors.New("unsupported target")
 func Open(ctx context.Context, target string) (*release.Release, error) {
 	switch {
 	case strings.HasPrefix(target, "hf:"), strings.HasPrefix(target, "https://huggingface.co/"):
-		return nil, fmt.Errorf("%w: %s: Hugging Face Hub targets are not supported by this build yet; download the repository and scan the directory", ErrUnsupported, target)
+		return nil, fmt.Errorf("%w: %s: Hugging Face Hub targets are read by package source/hub", ErrUnsupported, target)
 	case strings.HasPrefix(target, "http://"), strings.HasPrefix(target, "https://"):
 		return nil, fmt.Errorf("%w: %s: remote URLs are not supported yet; clone the repository and scan the directory", ErrUnsupported, target)
 	}

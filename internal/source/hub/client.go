@@ -1,0 +1,337 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/glassbox-dev/glassbox/internal/source"
+)
+
+// DefaultEndpoint is the Hub's address when HF_ENDPOINT is not set.
+const DefaultEndpoint = "https://huggingface.co"
+
+// Client talks to one Hub endpoint. The zero value is not usable; NewClient fills in the
+// defaults from the environment, and tests may change any field before the first request.
+type Client struct {
+	// Endpoint is the Hub's base URL, without a trailing slash.
+	Endpoint string
+	// Token is sent as "authorization: Bearer <token>" when not empty.
+	Token string
+	// UserAgent names glassbox and its version.
+	UserAgent string
+	// Transport performs single requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+	// Timeout bounds one request, body included.
+	Timeout time.Duration
+	// MaxRetries is how many times a request is retried on 408, 429 and 5xx.
+	MaxRetries int
+	// Backoff is the first wait of the exponential backoff used when the server says nothing.
+	Backoff time.Duration
+	// MaxWait caps any single wait, whatever the server asks for.
+	MaxWait time.Duration
+	// Workers bounds the requests in flight at once.
+	Workers int
+	// Sleep waits for d or until ctx is done; tests replace it so retries cost no time.
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	once     sync.Once
+	http     *http.Client
+	sem      chan struct{}
+	requests atomic.Int64
+}
+
+// NewClient returns a client configured from the environment: HF_ENDPOINT, and the token from
+// HF_TOKEN or else $HF_HOME/token (HF_HOME defaults to ~/.cache/huggingface). version goes in
+// the User-Agent.
+func NewClient(version string) *Client {
+	c := &Client{
+		Endpoint:   strings.TrimRight(os.Getenv("HF_ENDPOINT"), "/"),
+		Token:      Token(),
+		UserAgent:  "glassbox/" + version,
+		Timeout:    60 * time.Second,
+		MaxRetries: 5,
+		Backoff:    500 * time.Millisecond,
+		MaxWait:    6 * time.Minute,
+		Workers:    16,
+	}
+	if c.Endpoint == "" {
+		c.Endpoint = DefaultEndpoint
+	}
+	return c
+}
+
+// Token finds the user's Hub token: HF_TOKEN, else the file $HF_HOME/token, else empty.
+func Token() string {
+	if t := strings.TrimSpace(os.Getenv("HF_TOKEN")); t != "" {
+		return t
+	}
+	home := os.Getenv("HF_HOME")
+	if home == "" {
+		dir, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		home = filepath.Join(dir, ".cache", "huggingface")
+	}
+	b, err := os.ReadFile(filepath.Join(home, "token"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// Requests is the number of HTTP requests sent so far, retries and redirects included.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// init builds the http.Client once, after the caller had a chance to set the fields.
+func (c *Client) init() {
+	c.once.Do(func() {
+		t := c.Transport
+		if t == nil {
+			t = http.DefaultTransport
+		}
+		c.http = &http.Client{Transport: countingTransport{t, &c.requests}, Timeout: c.Timeout}
+		c.sem = make(chan struct{}, max(c.Workers, 1))
+		if c.Sleep == nil {
+			c.Sleep = sleep
+		}
+		if c.MaxWait <= 0 {
+			c.MaxWait = 6 * time.Minute
+		}
+		if c.Backoff <= 0 {
+			c.Backoff = 500 * time.Millisecond
+		}
+	})
+}
+
+// countingTransport counts every round trip, so redirects count as the requests they are.
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+// RoundTrip counts and forwards the request.
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	return t.next.RoundTrip(r)
+}
+
+// sleep waits for d unless ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}
+
+// Sentinel errors for the Hub's X-Error-Code values and for authentication failures. Every
+// *Error also matches source.ErrUnreadable.
+var (
+	ErrRepoNotFound     = errors.New("repository not found")
+	ErrRevisionNotFound = errors.New("revision not found")
+	ErrEntryNotFound    = errors.New("file not found")
+	ErrGated            = errors.New("gated repository")
+	ErrUnauthorized     = errors.New("unauthorized")
+	ErrDisabled         = errors.New("repository disabled")
+)
+
+// Error is a failed Hub request: the status, the Hub's X-Error-Code and X-Error-Message, and
+// what was asked for.
+type Error struct {
+	// What names the request in words ("hf:org/name", "hf:org/name: config.json").
+	What    string
+	Status  int
+	Code    string
+	Message string
+}
+
+// Error reads as one line a user can act on.
+func (e *Error) Error() string {
+	var why string
+	switch e.kind() {
+	case ErrRepoNotFound:
+		why = "repository not found, or private (set HF_TOKEN to a token that can read it)"
+	case ErrRevisionNotFound:
+		why = "revision not found"
+	case ErrEntryNotFound:
+		why = "file not found at this revision"
+	case ErrGated:
+		why = "gated: accept the terms on the repository's page, then set HF_TOKEN to a token of that account"
+	case ErrUnauthorized:
+		why = "not authorised: the repository is private, missing, or needs a valid HF_TOKEN"
+	case ErrDisabled:
+		why = "repository disabled by the Hub"
+	default:
+		why = fmt.Sprintf("HTTP %d", e.Status)
+	}
+	if e.Message != "" && e.kind() == nil {
+		why += ": " + e.Message
+	}
+	return e.What + ": " + why
+}
+
+// kind maps the response to one of the sentinels, or nil.
+func (e *Error) kind() error {
+	switch e.Code {
+	case "RepoNotFound":
+		return ErrRepoNotFound
+	case "RevisionNotFound":
+		return ErrRevisionNotFound
+	case "EntryNotFound":
+		return ErrEntryNotFound
+	case "GatedRepo":
+		return ErrGated
+	}
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case e.Status == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "disabled"):
+		return ErrDisabled
+	}
+	return nil
+}
+
+// Unwrap lets errors.Is match source.ErrUnreadable and the sentinel for the Hub's error code.
+func (e *Error) Unwrap() []error {
+	if k := e.kind(); k != nil {
+		return []error{source.ErrUnreadable, k}
+	}
+	return []error{source.ErrUnreadable}
+}
+
+// retryable lists the statuses worth another try.
+var retryable = map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
+
+// get sends a GET with the client's headers, retrying as the Hub asks, and returns a response
+// with a 2xx status (the caller closes its body) or an *Error. hdr adds request headers.
+func (c *Client) get(ctx context.Context, what, u string, hdr map[string]string) (*http.Response, error) {
+	c.init()
+	for attempt := 0; ; attempt++ {
+		resp, err := c.once1(ctx, u, hdr)
+		if err != nil {
+			if ctx.Err() != nil || attempt >= c.MaxRetries {
+				return nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, what, err)
+			}
+			if err := c.Sleep(ctx, c.backoff(attempt)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			return resp, nil
+		}
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		if retryable[resp.StatusCode] && attempt < c.MaxRetries {
+			if err := c.Sleep(ctx, c.wait(resp, attempt)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return nil, &Error{What: what, Status: resp.StatusCode, Code: resp.Header.Get("X-Error-Code"), Message: resp.Header.Get("X-Error-Message")}
+	}
+}
+
+// once1 sends one request while holding a worker slot.
+func (c *Client) once1(ctx context.Context, u string, hdr map[string]string) (*http.Response, error) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", c.UserAgent)
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	return c.http.Do(req)
+}
+
+// wait is how long to wait before retrying resp: the RateLimit reset (t+1 s) when no requests
+// remain, else Retry-After, else exponential backoff; never more than MaxWait.
+func (c *Client) wait(resp *http.Response, attempt int) time.Duration {
+	d := c.backoff(attempt)
+	if r, t, ok := parseRateLimit(resp.Header.Get("RateLimit")); ok && r == 0 {
+		d = time.Duration(t+1) * time.Second
+	} else if ra := resp.Header.Get("Retry-After"); ra != "" {
+		if s, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && s >= 0 {
+			d = time.Duration(s) * time.Second
+		} else if at, err := http.ParseTime(ra); err == nil {
+			d = max(time.Until(at), 0)
+		}
+	}
+	return min(d, c.MaxWait)
+}
+
+// backoff doubles from Backoff with each attempt.
+func (c *Client) backoff(attempt int) time.Duration {
+	return min(c.Backoff<<min(attempt, 16), c.MaxWait)
+}
+
+// parseRateLimit reads `"api";r=0;t=55` (the IETF RateLimit header the Hub sends): the
+// requests remaining and the seconds until the window resets.
+func parseRateLimit(h string) (remaining, reset int, ok bool) {
+	if h == "" {
+		return 0, 0, false
+	}
+	remaining, reset = -1, -1
+	for _, p := range strings.Split(h, ";") {
+		k, v, found := strings.Cut(strings.TrimSpace(p), "=")
+		if !found {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "r":
+			remaining = n
+		case "t":
+			reset = n
+		}
+	}
+	return remaining, reset, remaining >= 0 && reset >= 0
+}
+
+// nextLink returns the rel="next" URL of a Link header, resolved against base, or "".
+func nextLink(h string, base *url.URL) string {
+	for _, part := range strings.Split(h, ",") {
+		target, params, ok := strings.Cut(strings.TrimSpace(part), ";")
+		if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
+			continue
+		}
+		target = strings.TrimSpace(target)
+		if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+			continue
+		}
+		u, err := base.Parse(target[1 : len(target)-1])
+		if err != nil {
+			return ""
+		}
+		return u.String()
+	}
+	return ""
+}

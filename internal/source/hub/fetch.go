@@ -1,0 +1,621 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/glassbox-dev/glassbox/internal/artifact"
+	"github.com/glassbox-dev/glassbox/internal/release"
+	"github.com/glassbox-dev/glassbox/internal/source"
+)
+
+// Options bound what Fetch reads. A zero field takes its value from DefaultOptions.
+type Options struct {
+	// MaxTextFile caps one card, licence, notice or configuration file.
+	MaxTextFile int64
+	// MaxDocFile caps other documentation and code files.
+	MaxDocFile int64
+	// MaxTexts caps how many text files are read.
+	MaxTexts int
+	// MaxWeights caps how many weights files get their headers read.
+	MaxWeights int
+	// HeaderPrefix is the first range read of a weights file; most headers fit in it.
+	HeaderPrefix int64
+	// MaxHeaderBytes caps the bytes read from one weights file.
+	MaxHeaderBytes int64
+	// MaxFiles caps the inventory; a larger repository is reported incomplete.
+	MaxFiles int
+}
+
+// DefaultOptions suit model repositories: a card or licence is rarely over a megabyte, and a
+// safetensors header of a large model is a few hundred kilobytes.
+var DefaultOptions = Options{
+	MaxTextFile: 1 << 20, MaxDocFile: 256 << 10, MaxTexts: 64, MaxWeights: 32,
+	HeaderPrefix: 64 << 10, MaxHeaderBytes: 32 << 20, MaxFiles: 200_000,
+}
+
+// orDefault fills zero fields from DefaultOptions.
+func (o Options) orDefault() Options {
+	d := DefaultOptions
+	if o.MaxTextFile <= 0 {
+		o.MaxTextFile = d.MaxTextFile
+	}
+	if o.MaxDocFile <= 0 {
+		o.MaxDocFile = d.MaxDocFile
+	}
+	if o.MaxTexts <= 0 {
+		o.MaxTexts = d.MaxTexts
+	}
+	if o.MaxWeights <= 0 {
+		o.MaxWeights = d.MaxWeights
+	}
+	if o.HeaderPrefix <= 0 {
+		o.HeaderPrefix = d.HeaderPrefix
+	}
+	if o.MaxHeaderBytes <= 0 {
+		o.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	if o.MaxFiles <= 0 {
+		o.MaxFiles = d.MaxFiles
+	}
+	return o
+}
+
+// expand lists the info fields Fetch asks for, per kind. The Hub rejects fields a kind lacks.
+var expand = map[Kind][]string{
+	KindModel: {"baseModels", "cardData", "config", "disabled", "gated", "gguf", "lastModified",
+		"library_name", "pipeline_tag", "private", "safetensors", "sha", "siblings", "tags"},
+	KindDataset: {"cardData", "disabled", "gated", "lastModified", "private", "sha", "siblings", "tags"},
+}
+
+// repoInfo is the part of /api/models/{id} and /api/datasets/{id} that glassbox keeps.
+type repoInfo struct {
+	ID           string          `json:"id"`
+	SHA          string          `json:"sha"`
+	Private      bool            `json:"private"`
+	Disabled     bool            `json:"disabled"`
+	Gated        json.RawMessage `json:"gated"` // false, "auto" or "manual"
+	LastModified string          `json:"lastModified"`
+	LibraryName  string          `json:"library_name"`
+	PipelineTag  string          `json:"pipeline_tag"`
+	Tags         []string        `json:"tags"`
+	CardData     json.RawMessage `json:"cardData"`
+	Config       json.RawMessage `json:"config"`
+	Safetensors  *struct {
+		Parameters map[string]int64 `json:"parameters"`
+		Total      int64            `json:"total"`
+	} `json:"safetensors"`
+	GGUF       json.RawMessage `json:"gguf"`
+	Siblings   []sibling       `json:"siblings"`
+	BaseModels json.RawMessage `json:"baseModels"`
+}
+
+// sibling is one file of an info response; size and lfs come only with blobs=true.
+type sibling struct {
+	RFilename string `json:"rfilename"`
+	Size      *int64 `json:"size"`
+	BlobID    string `json:"blobId"`
+	LFS       *struct {
+		SHA256      string `json:"sha256"`
+		Size        int64  `json:"size"`
+		PointerSize int64  `json:"pointerSize"`
+	} `json:"lfs"`
+}
+
+// treeEntry is one entry of /api/models/{id}/tree/{rev}. Note lfs.oid here, lfs.sha256 in siblings.
+type treeEntry struct {
+	Type string `json:"type"`
+	OID  string `json:"oid"`
+	Size int64  `json:"size"`
+	Path string `json:"path"`
+	LFS  *struct {
+		OID         string `json:"oid"`
+		Size        int64  `json:"size"`
+		PointerSize int64  `json:"pointerSize"`
+	} `json:"lfs"`
+}
+
+// gated reads the info's gated field: "" for false or absent.
+func (i *repoInfo) gated() string {
+	var s string
+	if json.Unmarshal(i.Gated, &s) == nil {
+		return s
+	}
+	return ""
+}
+
+// hubInfo converts the API answer into the snapshot's form.
+func (i *repoInfo) hubInfo(kind Kind) *release.HubInfo {
+	h := &release.HubInfo{
+		Kind: string(kind), ID: i.ID, SHA: i.SHA, Gated: i.gated(), Private: i.Private, Disabled: i.Disabled,
+		LastModified: i.LastModified, LibraryName: i.LibraryName, PipelineTag: i.PipelineTag,
+		Tags: i.Tags, CardData: canonical(i.CardData), Config: canonical(i.Config), GGUF: canonical(i.GGUF),
+	}
+	if i.Safetensors != nil {
+		h.Parameters, h.ParametersTotal = i.Safetensors.Parameters, i.Safetensors.Total
+	}
+	h.BaseModelRelation, h.BaseModels = parseBaseModels(i.BaseModels)
+	return h
+}
+
+// parseBaseModels reads the baseModels expansion, {"relation": r, "models": [{"id": …}]}, and
+// tolerates a bare list of ids or objects.
+func parseBaseModels(raw json.RawMessage) (relation string, ids []string) {
+	var obj struct {
+		Relation string            `json:"relation"`
+		Models   []json.RawMessage `json:"models"`
+	}
+	var list []json.RawMessage
+	switch {
+	case json.Unmarshal(raw, &obj) == nil:
+		relation, list = obj.Relation, obj.Models
+	case json.Unmarshal(raw, &list) == nil:
+	default:
+		return "", nil
+	}
+	for _, m := range list {
+		var s string
+		var o struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(m, &s) == nil && s != "" {
+			ids = append(ids, s)
+		} else if json.Unmarshal(m, &o) == nil && o.ID != "" {
+			ids = append(ids, o.ID)
+		}
+	}
+	return relation, ids
+}
+
+// canonical re-encodes JSON with sorted keys and no insignificant space; null and invalid
+// JSON become nil so they are omitted.
+func canonical(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return nil
+	}
+	b, err := json.Marshal(v) // maps marshal with sorted keys
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// apiBase is the API path of a repository: /api/models/{id} or /api/datasets/{id}.
+func apiBase(t Target) string {
+	if t.Kind == KindDataset {
+		return "/api/datasets/" + t.Repo
+	}
+	return "/api/models/" + t.Repo
+}
+
+// resolveURL is where the raw bytes of file p live at commit sha.
+func (c *Client) resolveURL(t Target, sha, p string) string {
+	prefix := "/"
+	if t.Kind == KindDataset {
+		prefix = "/datasets/"
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return c.Endpoint + prefix + t.Repo + "/resolve/" + url.PathEscape(sha) + "/" + strings.Join(segs, "/")
+}
+
+// info reads a repository's metadata at t.Revision (the default branch when empty).
+func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
+	u := c.Endpoint + apiBase(t)
+	if t.Revision != "" {
+		u += "/revision/" + url.PathEscape(t.Revision)
+	}
+	q := url.Values{"expand": expand[t.Kind]}
+	var info repoInfo
+	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &info); err != nil {
+		return nil, err
+	}
+	if info.SHA == "" {
+		return nil, fmt.Errorf("%w: %s: the Hub gave no commit sha", source.ErrUnreadable, t)
+	}
+	if info.ID == "" {
+		info.ID = t.Repo
+	}
+	if info.Disabled {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, ErrDisabled)
+	}
+	return &info, nil
+}
+
+// getJSON decodes one JSON response into v.
+func (c *Client) getJSON(ctx context.Context, what, u string, v any) error {
+	resp, err := c.get(ctx, what, u, nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(v); err != nil {
+		return fmt.Errorf("%w: %s: decoding the Hub's answer: %v", source.ErrUnreadable, what, err)
+	}
+	return nil
+}
+
+// tree lists every file at sha, following the Link header's next page. It stops after max
+// entries and reports whether the listing was complete.
+func (c *Client) tree(ctx context.Context, t Target, sha string, maxFiles int) ([]treeEntry, bool, error) {
+	u := c.Endpoint + apiBase(t) + "/tree/" + url.PathEscape(sha) + "?recursive=true"
+	var all []treeEntry
+	for u != "" {
+		resp, err := c.get(ctx, t.String()+": file tree", u, nil)
+		if err != nil {
+			return all, false, err
+		}
+		var page []treeEntry
+		err = json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return all, false, fmt.Errorf("%w: %s: decoding the file tree: %v", source.ErrUnreadable, t, err)
+		}
+		for _, e := range page {
+			if e.Type == "file" {
+				all = append(all, e)
+			}
+		}
+		if len(all) >= maxFiles {
+			return all[:maxFiles], false, nil
+		}
+		u = nextLink(resp.Header.Get("Link"), resp.Request.URL)
+	}
+	return all, true, nil
+}
+
+// Fetch reads one repository at t into a Release pinned to the commit t resolves to: the info
+// (one request), then in parallel the file tree, the small text files and the headers of the
+// weights files. Lineage is left to FetchLineage. A missing, private or disabled repository
+// or a bad revision is an error wrapping source.ErrUnreadable; a gated one is read as far as
+// the token allows, its unreadable files marked Gated.
+func Fetch(ctx context.Context, c *Client, t Target, opts Options) (*release.Release, error) {
+	info, err := c.info(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	rel := newRelease(t, info)
+	readFiles(ctx, c, t, info, rel, opts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return rel, nil
+}
+
+// newRelease starts the Release for t from its info: everything but the files.
+func newRelease(t Target, info *repoInfo) *release.Release {
+	return &release.Release{
+		Schema: release.Schema, Target: t.String(), Name: info.ID, Revision: info.SHA,
+		Complete: true, Hub: info.hubInfo(t.Kind),
+	}
+}
+
+// readFiles fills rel's Files, Texts, Notes and Complete (and no other field, so lineage can
+// be resolved into rel at the same time): the tree, the texts and the weights headers, read
+// in parallel at info's commit.
+func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *release.Release, opts Options) {
+	opts = opts.orDefault()
+	pinned := Target{Kind: t.Kind, Repo: t.Repo, Revision: info.SHA}
+	names := make([]string, 0, len(info.Siblings))
+	for _, s := range info.Siblings {
+		names = append(names, s.RFilename)
+	}
+	sort.Strings(names)
+
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		entries []treeEntry
+		full    bool
+		treeErr error
+		texts   = map[string]*release.Text{}
+		headers = map[string]json.RawMessage{}
+		gated   = map[string]bool{}
+		notes   []string
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		entries, full, treeErr = c.tree(ctx, pinned, info.SHA, opts.MaxFiles)
+	}()
+	for _, p := range pickTexts(t.Kind, names, opts) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x, err := c.readText(ctx, pinned, p, textCap(p, opts))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
+				gated[p] = true
+			case err != nil:
+				notes = append(notes, fmt.Sprintf("skipped %s: %v", p, err))
+			case x != nil:
+				texts[p] = x
+			}
+		}()
+	}
+	weights := pickWeights(t.Kind, names, opts.MaxWeights)
+	if n := countWeights(t.Kind, names); n > len(weights) {
+		notes = append(notes, fmt.Sprintf("read the headers of %d of %d weights files", len(weights), n))
+	}
+	for _, p := range weights {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h, err := c.readHeader(ctx, pinned, p, opts)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
+				gated[p] = true
+			case h != nil:
+				headers[p] = h
+			case err != nil:
+				notes = append(notes, fmt.Sprintf("could not read the header of %s: %v", p, err))
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return
+	}
+
+	switch {
+	case treeErr != nil:
+		notes = append(notes, fmt.Sprintf("file tree unreadable (%v); inventory from the repository info, without sizes", treeErr))
+		rel.Complete = false
+		rel.Files = filesFromSiblings(info.Siblings)
+	default:
+		if !full {
+			rel.Complete = false
+			notes = append(notes, fmt.Sprintf("inventory capped at %d files", opts.MaxFiles))
+		}
+		rel.Files = filesFromTree(entries)
+	}
+	for i := range rel.Files {
+		f := &rel.Files[i]
+		if x, ok := texts[f.Path]; ok {
+			rel.Texts = append(rel.Texts, *x)
+			if !x.Truncated {
+				sum := sha256.Sum256([]byte(x.Content))
+				f.SHA256 = hex.EncodeToString(sum[:])
+			}
+		}
+		f.Header = headers[f.Path]
+		f.Gated = gated[f.Path]
+	}
+	if len(gated) > 0 {
+		rel.Complete = false
+		g := make([]string, 0, len(gated))
+		for p := range gated {
+			g = append(g, p)
+		}
+		sort.Strings(g)
+		notes = append(notes, fmt.Sprintf("%d files need accepted terms (%s): the repository is gated (%s); accept its terms at %s while logged in, then set HF_TOKEN to a token of that account",
+			len(g), strings.Join(g[:min(len(g), 5)], ", ")+more(len(g), 5), orDefault(rel.Hub.Gated, "access required"), pageURL(c, t)))
+	} else if rel.Hub.Gated != "" {
+		notes = append(notes, fmt.Sprintf("the repository is gated (%s); the token in use has access", rel.Hub.Gated))
+	}
+	sort.Strings(notes)
+	rel.Notes = notes
+	sort.Slice(rel.Files, func(i, j int) bool { return rel.Files[i].Path < rel.Files[j].Path })
+	sort.Slice(rel.Texts, func(i, j int) bool { return rel.Texts[i].Path < rel.Texts[j].Path })
+}
+
+// more says how many items a shortened list left out.
+func more(n, shown int) string {
+	if n <= shown {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n-shown)
+}
+
+// orDefault returns s, or d when s is empty.
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// pageURL is the repository's web page.
+func pageURL(c *Client, t Target) string {
+	if t.Kind == KindDataset {
+		return c.Endpoint + "/datasets/" + t.Repo
+	}
+	return c.Endpoint + "/" + t.Repo
+}
+
+// filesFromTree builds the inventory from tree entries; LFS files carry their sha256 as the
+// hash the content is expected to have.
+func filesFromTree(entries []treeEntry) []release.File {
+	files := make([]release.File, 0, len(entries))
+	for _, e := range entries {
+		f := release.File{Path: e.Path, Size: e.Size}
+		if e.LFS != nil && e.LFS.OID != "" {
+			f.LFS = &release.LFS{OID: e.LFS.OID, Size: e.LFS.Size}
+			f.Expected = &release.Expected{SHA256: e.LFS.OID, From: "hub lfs.oid"}
+			f.Size = e.LFS.Size
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+// filesFromSiblings builds the inventory from the info's file list when the tree is unreadable.
+func filesFromSiblings(sibs []sibling) []release.File {
+	files := make([]release.File, 0, len(sibs))
+	for _, s := range sibs {
+		f := release.File{Path: s.RFilename}
+		if s.Size != nil {
+			f.Size = *s.Size
+		}
+		if s.LFS != nil && s.LFS.SHA256 != "" {
+			f.LFS = &release.LFS{OID: s.LFS.SHA256, Size: s.LFS.Size}
+			f.Expected = &release.Expected{SHA256: s.LFS.SHA256, From: "hub lfs.sha256"}
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+// keyPrefixes are the base names of cards, licences and notices, read up to MaxTextFile.
+var keyPrefixes = []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD",
+	"DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS", "SHA256SUM", "CHECKSUM"}
+
+// keyFiles are configuration files read up to MaxTextFile.
+var keyFiles = map[string]bool{
+	"config.json": true, "generation_config.json": true, "tokenizer_config.json": true, "params.json": true,
+	"adapter_config.json": true, "model.safetensors.index.json": true, "pytorch_model.bin.index.json": true,
+	"preprocessor_config.json": true, "processor_config.json": true, "special_tokens_map.json": true,
+	"dataset_infos.json": true,
+}
+
+// docExt are documentation and code files read up to MaxDocFile.
+var docExt = map[string]bool{
+	".md": true, ".markdown": true, ".rst": true, ".py": true, ".sh": true, ".cff": true, ".bib": true,
+	".yaml": true, ".yml": true, ".toml": true, ".jinja": true, ".rs": true, ".go": true, ".c": true,
+	".cc": true, ".cpp": true, ".h": true, ".cu": true, ".js": true, ".ts": true, ".jl": true,
+}
+
+// isKeyText reports whether p is a card, licence, notice or configuration file.
+func isKeyText(p string) bool {
+	base := path.Base(p)
+	if keyFiles[base] {
+		return true
+	}
+	up := strings.ToUpper(base)
+	for _, pre := range keyPrefixes {
+		if strings.HasPrefix(up, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// textCap is how much of p is read.
+func textCap(p string, o Options) int64 {
+	if isKeyText(p) {
+		return o.MaxTextFile
+	}
+	return o.MaxDocFile
+}
+
+// pickTexts chooses the text files to read from the names alone (sizes come later, with the
+// tree; a range request caps each read instead): key files first, shallow before deep.
+func pickTexts(kind Kind, names []string, o Options) []string {
+	var key, doc []string
+	for _, p := range names {
+		ext := strings.ToLower(path.Ext(p))
+		switch {
+		case isKeyText(p) && (kind == KindModel || !strings.Contains(p, "/") || ext == ".md" || ext == "" || ext == ".txt"):
+			key = append(key, p)
+		case docExt[ext] && (kind == KindModel || ext == ".md" || ext == ".py"):
+			doc = append(doc, p)
+		}
+	}
+	byDepth := func(s []string) {
+		sort.SliceStable(s, func(i, j int) bool { return strings.Count(s[i], "/") < strings.Count(s[j], "/") })
+	}
+	byDepth(key)
+	byDepth(doc)
+	out := append(key, doc...)
+	return out[:min(len(out), o.MaxTexts)]
+}
+
+// countWeights counts the weights files a repository holds.
+func countWeights(kind Kind, names []string) int {
+	if kind != KindModel {
+		return 0
+	}
+	n := 0
+	for _, p := range names {
+		if release.IsWeights(p) {
+			n++
+		}
+	}
+	return n
+}
+
+// pickWeights chooses the weights files whose headers are read, up to max, in path order.
+func pickWeights(kind Kind, names []string, max int) []string {
+	if kind != KindModel {
+		return nil
+	}
+	var out []string
+	for _, p := range names {
+		if release.IsWeights(p) && len(out) < max {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readText reads up to limit bytes of p by one range request. Binary content gives nil.
+func (c *Client) readText(ctx context.Context, t Target, p string, limit int64) (*release.Text, error) {
+	data, size, err := c.readRange(ctx, t.String()+": "+p, c.resolveURL(t, t.Revision, p), 0, limit)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, nil
+	}
+	return &release.Text{Path: p, Content: decodeText(data), Truncated: size > int64(len(data))}, nil
+}
+
+// decodeText keeps UTF-8 as it is and reads anything else as Latin-1, as old licence files are.
+func decodeText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	if utf8.Valid(b[:max(0, len(b)-3)]) {
+		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))) // a code point cut by the cap
+	}
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = rune(c)
+	}
+	return string(rs)
+}
+
+// readHeader reads the header of weights file p through range requests and returns its
+// artifact.Facts as JSON. A malformed header still gives Facts (with the error in them).
+func (c *Client) readHeader(ctx context.Context, t Target, p string, o Options) (json.RawMessage, error) {
+	r, err := newRangeReader(ctx, c, t.String()+": "+p, c.resolveURL(t, t.Revision, p), o.HeaderPrefix, o.MaxHeaderBytes)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := artifact.Read(p, r, r.size)
+	if facts == nil {
+		return nil, err
+	}
+	if err != nil && facts.Error == "" {
+		facts.Error, facts.Safety = err.Error(), artifact.SafetyError
+	}
+	b, err := json.Marshal(facts)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
