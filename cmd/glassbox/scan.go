@@ -136,7 +136,7 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 		if perr != nil {
 			return nil, usageErr("%v", perr)
 		}
-		rel, err = hub.Audit(ctx, hub.NewClient(version), t, lineageDepth, hub.DefaultOptions)
+		rel, err = auditHub(ctx, t)
 	} else {
 		rel, err = source.Open(ctx, target)
 	}
@@ -148,6 +148,25 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 	default:
 		return nil, &exitError{exitUnreadable, err}
 	}
+}
+
+// auditHub reads a Hub target from the network, or from the local Hugging Face cache when
+// HF_HUB_OFFLINE is set or the Hub cannot be reached (an answer from the Hub, such as "repository
+// not found", is final and does not fall back).
+func auditHub(ctx context.Context, t hub.Target) (*release.Release, error) {
+	if hub.Offline() {
+		return hub.FromCache(ctx, t)
+	}
+	rel, err := hub.Audit(ctx, hub.NewClient(version), t, lineageDepth, hub.DefaultOptions)
+	var answer *hub.Error
+	if err == nil || errors.As(err, &answer) || ctx.Err() != nil {
+		return rel, err
+	}
+	if cached, cerr := hub.FromCache(ctx, t); cerr == nil {
+		cached.Notes = append(cached.Notes, "the Hub could not be reached: "+err.Error())
+		return cached, nil
+	}
+	return nil, err
 }
 
 // lineageDepth bounds how many generations of base models a Hub audit reads.
