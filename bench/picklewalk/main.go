@@ -8,8 +8,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -52,34 +50,14 @@ func usage() {
 	os.Exit(2)
 }
 
-// gen writes what pickle.dumps([(x, y), …], 2) would for a list of tuples of small ints: each
-// tuple memoized, appends batched by 1000. A tuple costs 10 bytes and 4 opcodes.
+// gen writes the benchmark pickle (artifact.WriteDensePickle): mb megabytes at 10 bytes a tuple.
 func gen(path string, mb int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	n := mb * 1_000_000 / 10
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("\x80\x02]q\x00")
-	memo := uint32(1)
-	for done := 0; done < n; {
-		w.WriteByte('(')
-		for i := 0; i < 1000 && done < n; i, done = i+1, done+1 {
-			w.Write([]byte{'K', byte(done), 'K', byte(done >> 8), 0x86})
-			if memo < 256 {
-				w.Write([]byte{'q', byte(memo)})
-			} else {
-				w.WriteByte('r')
-				w.Write(binary.LittleEndian.AppendUint32(nil, memo))
-			}
-			memo++
-		}
-		w.WriteByte('e')
-	}
-	w.WriteByte('.')
-	if err := w.Flush(); err != nil {
+	if err := artifact.WriteDensePickle(f, mb*1_000_000/10); err != nil {
 		return err
 	}
 	return f.Close()

@@ -1120,15 +1120,20 @@ func (in *pickleInput) ensure(n int) error {
 		if m > 0 {
 			continue
 		}
-		if err == nil {
-			err = io.ErrNoProgress
-		}
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return fmt.Errorf("reading at offset %d: %w", in.pos, err)
+		return in.readFailure(err)
 	}
 	return nil
+}
+
+// readFailure explains a read that brought no bytes: the file ended early, or the reader failed.
+func (in *pickleInput) readFailure(err error) error {
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("reading at offset %d: %w", in.pos, err)
 }
 
 // skip consumes n bytes, seeking over them when it can.
@@ -1156,13 +1161,7 @@ func (in *pickleInput) skip(n int64) error {
 		if m > 0 {
 			continue
 		}
-		if err == nil {
-			err = io.ErrNoProgress
-		}
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return fmt.Errorf("reading at offset %d: %w", in.pos, err)
+		return in.readFailure(err)
 	}
 	return nil
 }

@@ -3,39 +3,12 @@ package artifact
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 )
-
-// writeDensePickle writes the opcode-dense pickle the walker is benchmarked on: a protocol 2
-// list of n two-int tuples, as pickle.dumps([(x, y), …], 2) writes it (each tuple memoized,
-// appends in batches of 1000). bench/picklewalk writes the same file for the comparison with
-// Python.
-func writeDensePickle(w io.Writer, n int) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString("\x80\x02]q\x00")
-	memo := uint32(1)
-	for done := 0; done < n; {
-		bw.WriteByte('(')
-		for i := 0; i < 1000 && done < n; i, done = i+1, done+1 {
-			bw.Write([]byte{'K', byte(done), 'K', byte(done >> 8), 0x86})
-			if memo < 256 {
-				bw.Write([]byte{'q', byte(memo)})
-			} else {
-				bw.WriteByte('r')
-				bw.Write(binary.LittleEndian.AppendUint32(nil, memo))
-			}
-			memo++
-		}
-		bw.WriteByte('e')
-	}
-	bw.WriteByte('.')
-	return bw.Flush()
-}
 
 // BenchmarkPickleWalk walks a 100 MB opcode-dense pickle (10 million tuples, 40 million
 // opcodes) from a file; bench/pickle_walk.sh compares the same walk with Python's
@@ -46,7 +19,7 @@ func BenchmarkPickleWalk(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := writeDensePickle(f, 10_000_000); err != nil {
+	if err := WriteDensePickle(f, 10_000_000); err != nil {
 		b.Fatal(err)
 	}
 	st, _ := f.Stat()

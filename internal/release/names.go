@@ -23,3 +23,20 @@ func IsWeights(p string) bool {
 	}
 	return weightsExt[ext]
 }
+
+// keyPrefixes are the base-name prefixes of the files that state what a release is and on which
+// terms: cards, licences, notices, use policies, citations and checksum lists.
+var keyPrefixes = []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD",
+	"DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS", "SHA256SUM", "CHECKSUM"}
+
+// IsKeyText reports whether a file's name marks it as one every source must read, whatever its
+// extension: a card, licence, notice, use policy, citation or checksum list.
+func IsKeyText(p string) bool {
+	up := strings.ToUpper(path.Base(p))
+	for _, pre := range keyPrefixes {
+		if strings.HasPrefix(up, pre) {
+			return true
+		}
+	}
+	return false
+}

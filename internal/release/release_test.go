@@ -198,3 +198,15 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestIsKeyText(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[string]bool{
+		"README.md": true, "LICENSE": true, "sub/LICENSE-MODEL.txt": true, "USE_POLICY.md": true,
+		"SHA256SUMS": true, "licence": true, "model.py": false, "config.json": false, "docs/intro.md": false,
+	} {
+		if got := release.IsKeyText(p); got != want {
+			t.Errorf("IsKeyText(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

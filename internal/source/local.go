@@ -195,11 +195,8 @@ var textExt = map[string]bool{
 // wantText reports whether a file is read into memory: licence-like names always, else by
 // extension. Large JSON (tokenizer vocabularies) is skipped: detectors only need its name.
 func wantText(p string, size int64) bool {
-	base := strings.ToUpper(path.Base(p))
-	for _, pre := range []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD", "DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS", "SHA256SUM", "CHECKSUM"} {
-		if strings.HasPrefix(base, pre) {
-			return true
-		}
+	if release.IsKeyText(p) {
+		return true
 	}
 	ext := strings.ToLower(path.Ext(p))
 	if ext == ".json" && size > 256<<10 {

@@ -480,10 +480,6 @@ func filesFromSiblings(sibs []sibling) []release.File {
 	return files
 }
 
-// keyPrefixes are the base names of cards, licences and notices, read up to MaxTextFile.
-var keyPrefixes = []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY", "MODEL_CARD",
-	"DATA_CARD", "DATASHEET", "CITATION", "ACCEPTABLE_USE", "TERMS", "SHA256SUM", "CHECKSUM"}
-
 // keyFiles are configuration files read up to MaxTextFile.
 var keyFiles = map[string]bool{
 	"config.json": true, "generation_config.json": true, "tokenizer_config.json": true, "params.json": true,
@@ -501,17 +497,7 @@ var docExt = map[string]bool{
 
 // isKeyText reports whether p is a card, licence, notice or configuration file.
 func isKeyText(p string) bool {
-	base := path.Base(p)
-	if keyFiles[base] {
-		return true
-	}
-	up := strings.ToUpper(base)
-	for _, pre := range keyPrefixes {
-		if strings.HasPrefix(up, pre) {
-			return true
-		}
-	}
-	return false
+	return keyFiles[path.Base(p)] || release.IsKeyText(p)
 }
 
 // textCap is how much of p is read.
