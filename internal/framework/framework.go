@@ -37,8 +37,14 @@ type Verdict struct {
 	// Class and Progress are set by the MOF (class 0 = Unclassified; progress per class, %).
 	Class    *int               `json:"class,omitempty"`
 	Progress map[string]float64 `json:"progress,omitempty"`
-	// Elements group reasons by element (OSAID's data_information, code, parameters).
+	// Elements group reasons by element (OSAID's data_information, code, parameters; the OSAI
+	// index's twelve parameters, where pass/partial/fail/unknown read open/partial/closed/unknown).
 	Elements map[string]Reason `json:"elements,omitempty"`
+	// Score is set by scoring frameworks (the OSAI index: 0..1).
+	Score *float64 `json:"score,omitempty"`
+	// Notes are statements that hold whatever the label (the EU AI Act's remaining obligations,
+	// "not legal advice").
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Framework is one lens on the facts.
