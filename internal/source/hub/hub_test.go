@@ -17,6 +17,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -121,7 +122,7 @@ func TestRealSamples(t *testing.T) {
 func TestFetchModel(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	c, _ := h.client("")
+	c, _ := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -175,27 +176,27 @@ func TestFetchModel(t *testing.T) {
 		t.Errorf("hub = %+v", hub)
 	}
 	// Everything after the info is pinned to the commit, never to a branch name.
-	for _, r := range h.requests() {
+	for _, r := range h.Requests() {
 		if strings.Contains(r, "/resolve/") && !strings.Contains(r, "/resolve/"+sha+"/") || strings.Contains(r, "/tree/") && !strings.Contains(r, "/tree/"+sha) {
 			t.Errorf("request not pinned to %s: %s", sha, r)
 		}
 	}
-	if slices.ContainsFunc(h.requests(), func(r string) bool { return strings.Contains(r, "tokenizer.json") }) {
+	if slices.ContainsFunc(h.Requests(), func(r string) bool { return strings.Contains(r, "tokenizer.json") }) {
 		t.Errorf("tokenizer.json was downloaded")
 	}
-	if h.agents[0] != "glassbox/test" || h.auths[0] != "" {
-		t.Errorf("User-Agent %q, Authorization %q", h.agents[0], h.auths[0])
+	if h.Agents()[0] != "glassbox/test" || h.Auths()[0] != "" {
+		t.Errorf("User-Agent %q, Authorization %q", h.Agents()[0], h.Auths()[0])
 	}
 	// info, tree, 7 texts, and the weights header: one redirect and one range read.
-	if got := c.Requests(); got != 11 || int(got) != len(h.requests()) {
-		t.Errorf("Requests() = %d (hub saw %d):\n%s", got, len(h.requests()), strings.Join(h.requests(), "\n"))
+	if got := c.Requests(); got != 11 || int(got) != len(h.Requests()) {
+		t.Errorf("Requests() = %d (hub saw %d):\n%s", got, len(h.Requests()), strings.Join(h.Requests(), "\n"))
 	}
 }
 
 func TestFetchRevisionAndBert(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	c, _ := h.client("hf_good")
+	c, _ := clientFor(h, "hf_good")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "google-bert/bert-base-uncased", Revision: "86b5e0934494bd15c9632b12f734a8a67f723594"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +204,11 @@ func TestFetchRevisionAndBert(t *testing.T) {
 	if rel.Revision != "86b5e0934494bd15c9632b12f734a8a67f723594" || rel.Hub.PipelineTag != "fill-mask" || rel.Hub.ParametersTotal != 110106428 {
 		t.Errorf("bert = %+v", rel.Hub)
 	}
-	if !strings.HasPrefix(h.requests()[0], "GET /api/models/google-bert/bert-base-uncased/revision/86b5e09") {
-		t.Errorf("first request %q", h.requests()[0])
+	if !strings.HasPrefix(h.Requests()[0], "GET /api/models/google-bert/bert-base-uncased/revision/86b5e09") {
+		t.Errorf("first request %q", h.Requests()[0])
 	}
-	if h.auths[0] != "Bearer hf_good" {
-		t.Errorf("Authorization = %q", h.auths[0])
+	if h.Auths()[0] != "Bearer hf_good" {
+		t.Errorf("Authorization = %q", h.Auths()[0])
 	}
 	if _, ok := rel.Text("vocab.txt"); ok {
 		t.Errorf("vocab.txt read as text")
@@ -217,7 +218,7 @@ func TestFetchRevisionAndBert(t *testing.T) {
 func TestFetchGGUFHeaderByRanges(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	c, _ := h.client("")
+	c, _ := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-gguf"}, Options{HeaderPrefix: 16 << 10})
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +232,7 @@ func TestFetchGGUFHeaderByRanges(t *testing.T) {
 		t.Errorf("facts = %+v", facts)
 	}
 	var ranges []string
-	for _, r := range h.requests() {
+	for _, r := range h.Requests() {
 		if strings.HasPrefix(r, "GET /cdn/") {
 			ranges = append(ranges, r[strings.LastIndex(r, " ")+1:])
 		}
@@ -251,11 +252,11 @@ func TestRangeReader(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i * 7)
 	}
-	repo := &fakeRepo{kind: KindModel, id: "acme/blob", sha: commit("blob"), files: map[string]fakeFile{"w.bin": {data: data, lfs: true}, "empty.bin": {}}}
+	repo := &fakeRepo{Kind: hubtest.KindModel, ID: "acme/blob", SHA: commit("blob"), Files: map[string]fakeFile{"w.bin": {Data: data, LFS: true}, "empty.bin": {}}}
 	h := newFakeHub(t, repo)
-	c, _ := h.client("")
+	c, _ := clientFor(h, "")
 	ctx := context.Background()
-	u := c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.sha, "w.bin")
+	u := c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.SHA, "w.bin")
 	r, err := newRangeReader(ctx, c, "w.bin", u, 1000, 50_000)
 	if err != nil {
 		t.Fatal(err)
@@ -295,7 +296,7 @@ func TestRangeReader(t *testing.T) {
 	if n, err := r.ReadAt(make([]byte, 10), 99_995); n != 5 || c.Requests() != 8 {
 		t.Errorf("short read = %d, %v after %d requests", n, err, c.Requests())
 	}
-	e, err := newRangeReader(ctx, c, "empty.bin", c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.sha, "empty.bin"), 1000, 50_000)
+	e, err := newRangeReader(ctx, c, "empty.bin", c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.SHA, "empty.bin"), 1000, 50_000)
 	if err != nil || e.size != 0 {
 		t.Errorf("empty file: %+v, %v", e, err)
 	}
@@ -304,8 +305,8 @@ func TestRangeReader(t *testing.T) {
 func TestPagination(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	h.pageSize = 10
-	c, _ := h.client("")
+	h.PageSize = 10
+	c, _ := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/many-files"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -314,13 +315,13 @@ func TestPagination(t *testing.T) {
 		t.Errorf("%d files, complete %v", len(rel.Files), rel.Complete)
 	}
 	var pages int
-	for _, r := range h.requests() {
+	for _, r := range h.Requests() {
 		if strings.Contains(r, "/tree/") {
 			pages++
 		}
 	}
 	if pages != 3 { // 25 files and 1 directory, 10 a page
-		t.Errorf("%d tree pages:\n%s", pages, strings.Join(h.requests(), "\n"))
+		t.Errorf("%d tree pages:\n%s", pages, strings.Join(h.Requests(), "\n"))
 	}
 
 	capped, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/many-files"}, Options{MaxFiles: 5})
@@ -341,21 +342,21 @@ func TestRetries(t *testing.T) {
 		wantSleep []time.Duration
 		wantErr   string
 	}{
-		{"429 with RateLimit r=0 waits t+1 s", []fault{{429, map[string]string{"RateLimit": `"api";r=0;t=3`, "RateLimit-Policy": `"fixed window";"api";q=500;w=300`}}}, []time.Duration{4 * time.Second}, ""},
-		{"429 with RateLimit r>0 then Retry-After", []fault{{429, map[string]string{"RateLimit": `"api";r=5;t=30`, "Retry-After": "7"}}}, []time.Duration{7 * time.Second}, ""},
-		{"429 with Retry-After only", []fault{{429, map[string]string{"Retry-After": "2"}}}, []time.Duration{2 * time.Second}, ""},
-		{"503 twice backs off", []fault{{503, nil}, {503, nil}}, []time.Duration{500 * time.Millisecond, time.Second}, ""},
-		{"408, 500, 502, 504", []fault{{408, nil}, {500, nil}, {502, nil}, {504, nil}}, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}, ""},
-		{"huge reset is capped", []fault{{429, map[string]string{"RateLimit": `"api";r=0;t=100000`}}}, []time.Duration{6 * time.Minute}, ""},
-		{"gives up after MaxRetries", slices.Repeat([]fault{{503, nil}}, 6), []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}, "HTTP 503"},
-		{"400 is not retried", []fault{{400, map[string]string{"X-Error-Message": "bad expand"}}}, nil, "HTTP 400: bad expand"},
+		{"429 with RateLimit r=0 waits t+1 s", []fault{{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=3`, "RateLimit-Policy": `"fixed window";"api";q=500;w=300`}}}, []time.Duration{4 * time.Second}, ""},
+		{"429 with RateLimit r>0 then Retry-After", []fault{{Status: 429, Header: map[string]string{"RateLimit": `"api";r=5;t=30`, "Retry-After": "7"}}}, []time.Duration{7 * time.Second}, ""},
+		{"429 with Retry-After only", []fault{{Status: 429, Header: map[string]string{"Retry-After": "2"}}}, []time.Duration{2 * time.Second}, ""},
+		{"503 twice backs off", []fault{{Status: 503}, {Status: 503}}, []time.Duration{500 * time.Millisecond, time.Second}, ""},
+		{"408, 500, 502, 504", []fault{{Status: 408}, {Status: 500}, {Status: 502}, {Status: 504}}, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}, ""},
+		{"huge reset is capped", []fault{{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=100000`}}}, []time.Duration{6 * time.Minute}, ""},
+		{"gives up after MaxRetries", slices.Repeat([]fault{{Status: 503}}, 6), []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}, "HTTP 503"},
+		{"400 is not retried", []fault{{Status: 400, Header: map[string]string{"X-Error-Message": "bad expand"}}}, nil, "HTTP 400: bad expand"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFakeHub(t, fixtures(t)...)
-			h.fail(info, tt.faults...)
-			c, slept := h.client("")
+			h.Fail(info, tt.faults...)
+			c, slept := clientFor(h, "")
 			rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, source.ErrUnreadable) {
@@ -375,9 +376,9 @@ func TestRetryOnFileRequests(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
 	sha := commit("acme/tiny-chat")
-	h.fail("/api/models/acme/tiny-chat/tree/"+sha, fault{503, nil})
-	h.fail("/acme/tiny-chat/resolve/"+sha+"/README.md", fault{429, map[string]string{"RateLimit": `"resolvers";r=0;t=1`}})
-	c, slept := h.client("")
+	h.Fail("/api/models/acme/tiny-chat/tree/"+sha, fault{Status: 503})
+	h.Fail("/acme/tiny-chat/resolve/"+sha+"/README.md", fault{Status: 429, Header: map[string]string{"RateLimit": `"resolvers";r=0;t=1`}})
+	c, slept := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -394,9 +395,9 @@ func TestRetryOnFileRequests(t *testing.T) {
 func TestSleepHonoursContext(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	h.fail("/api/models/acme/tiny-chat", fault{429, map[string]string{"RateLimit": `"api";r=0;t=300`}})
+	h.Fail("/api/models/acme/tiny-chat", fault{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=300`}})
 	c := NewClient("test")
-	c.Endpoint = h.srv.URL
+	c.Endpoint = h.URL
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -426,7 +427,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFakeHub(t, fixtures(t)...)
-			c, _ := h.client(tt.token)
+			c, _ := clientFor(h, tt.token)
 			rel, err := Fetch(context.Background(), c, tt.target, Options{})
 			if rel != nil || !errors.Is(err, source.ErrUnreadable) || !errors.Is(err, tt.is) {
 				t.Fatalf("Fetch = %v, %v; want ErrUnreadable and %v", rel, err, tt.is)
@@ -455,7 +456,7 @@ func TestGated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFakeHub(t, fixtures(t)...)
-			c, _ := h.client(tt.token)
+			c, _ := clientFor(h, tt.token)
 			rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "meta-llama/Llama-3.2-1B"}, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -482,7 +483,7 @@ func TestGated(t *testing.T) {
 			notes := strings.Join(rel.Notes, "\n")
 			if tt.wantGated != nil {
 				if rel.Complete || !strings.Contains(notes, "5 files need accepted terms") || !strings.Contains(notes, "HF_TOKEN") ||
-					!strings.Contains(notes, h.srv.URL+"/meta-llama/Llama-3.2-1B") || w.Header != nil {
+					!strings.Contains(notes, h.URL+"/meta-llama/Llama-3.2-1B") || w.Header != nil {
 					t.Errorf("complete %v, notes:\n%s", rel.Complete, notes)
 				}
 			} else if !rel.Complete || w.Header == nil || !strings.Contains(notes, "token in use has access") {
@@ -495,7 +496,7 @@ func TestGated(t *testing.T) {
 func TestFetchDataset(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	c, _ := h.client("")
+	c, _ := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindDataset, Repo: "acme/instruct-mix"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -514,7 +515,7 @@ func TestFetchDataset(t *testing.T) {
 	if f.LFS == nil || f.Header != nil {
 		t.Errorf("data file = %+v", f)
 	}
-	for _, r := range h.requests() {
+	for _, r := range h.Requests() {
 		if strings.Contains(r, "/resolve/") && !strings.HasPrefix(r, "GET /datasets/acme/instruct-mix/resolve/") {
 			t.Errorf("dataset file read at %s", r)
 		}
@@ -558,7 +559,7 @@ func TestLineage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newFakeHub(t, fixtures(t)...)
-			c, _ := h.client("")
+			c, _ := clientFor(h, "")
 			rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: tt.repo}, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -577,7 +578,7 @@ func TestLineage(t *testing.T) {
 			}
 			// Each repository is fetched once however often it appears.
 			seen := map[string]int{}
-			for _, r := range h.requests() {
+			for _, r := range h.Requests() {
 				if strings.HasPrefix(r, "GET /api/") && !strings.Contains(r, "/tree/") {
 					seen[strings.SplitN(r, "?", 2)[0]]++
 				}
@@ -607,7 +608,7 @@ func TestLineage(t *testing.T) {
 func TestLineageDatasets(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	c, _ := h.client("")
+	c, _ := clientFor(h, "")
 	rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -715,7 +716,7 @@ func TestAuditMatchesFetchLineage(t *testing.T) {
 		t.Run(repo, func(t *testing.T) {
 			t.Parallel()
 			h := newFakeHub(t, fixtures(t)...)
-			c, _ := h.client("")
+			c, _ := clientFor(h, "")
 			a, err := audit(context.Background(), c, repo)
 			if err != nil {
 				t.Fatal(err)
@@ -739,8 +740,8 @@ func TestAuditMatchesFetchLineage(t *testing.T) {
 func TestAuditLatencyBudget(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
-	h.latency = 50 * time.Millisecond
-	c, _ := h.client("hf_good")
+	h.Latency = 50 * time.Millisecond
+	c, _ := clientFor(h, "hf_good")
 	start := time.Now()
 	rel, err := audit(context.Background(), c, "acme/tiny-chat")
 	took := time.Since(start)
@@ -758,11 +759,11 @@ func TestAuditLatencyBudget(t *testing.T) {
 
 func BenchmarkAudit(b *testing.B) {
 	h := newFakeHub(b, fixtures(b)...)
-	h.latency = 50 * time.Millisecond
+	h.Latency = 50 * time.Millisecond
 	var reqs int64
 	var total time.Duration
 	for b.Loop() {
-		c, _ := h.client("hf_good")
+		c, _ := clientFor(h, "hf_good")
 		start := time.Now()
 		rel, err := audit(context.Background(), c, "acme/tiny-chat")
 		total += time.Since(start)
