@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/glassbox-dev/glassbox/internal/examples"
+	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -45,10 +51,13 @@ func sharedEval() string {
 	return p
 }
 
-// TestScripts runs the CLI transcripts in testdata/script.
+// TestScripts runs the CLI transcripts in testdata/script. Every script talks to a fake Hub
+// (HF_ENDPOINT), never to the real one, with its own Hugging Face home and HTTP cache.
 func TestScripts(t *testing.T) {
 	ex := examplesDir(t)
 	shared := sharedEval()
+	repos := hubtest.Fixtures(t)
+	fake := hubtest.New(t, repos...)
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
@@ -57,7 +66,18 @@ func TestScripts(t *testing.T) {
 			if shared != "" {
 				env.Setenv("SHARED", shared)
 			}
+			env.Setenv("HF_ENDPOINT", fake.URL)
+			env.Setenv("HUB", fake.URL)
+			env.Setenv("HF_HOME", filepath.Join(env.WorkDir, ".hf"))
+			env.Setenv("HF_TOKEN", "")
+			env.Setenv("HF_HUB_OFFLINE", "")
+			env.Setenv("HF_HUB_CACHE", "")
+			env.Setenv("GLASSBOX_CACHE_DIR", filepath.Join(env.WorkDir, ".glassbox-cache"))
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"hubcache": hubCacheCmd(repos),
+			"hubproxy": hubProxyCmd(fake.URL),
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -102,6 +122,76 @@ func TestGoldenExamples(t *testing.T) {
 				t.Errorf("report differs from %s; if the change is intended, rerun with -update and review the diff\n%s", golden, firstDiff(got, want))
 			}
 		})
+	}
+}
+
+// hubCacheCmd is the script command "hubcache [-corrupt] REPO FILE...": it puts files of a
+// fake Hub repository into the Hugging Face cache's snapshot of its commit, as a download
+// would ($HF_HOME/hub/models--ORG--NAME/snapshots/<sha>/FILE); -corrupt flips a byte of each.
+func hubCacheCmd(repos []*hubtest.Repo) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		corrupt := len(args) > 0 && args[0] == "-corrupt"
+		if corrupt {
+			args = args[1:]
+		}
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: hubcache [-corrupt] REPO FILE...")
+		}
+		var repo *hubtest.Repo
+		for _, r := range repos {
+			if r.ID == args[0] && r.Kind == hubtest.KindModel {
+				repo = r
+			}
+		}
+		if repo == nil {
+			ts.Fatalf("hubcache: no fake repository %s", args[0])
+		}
+		dir := filepath.Join(ts.Getenv("HF_HOME"), "hub", "models--"+strings.ReplaceAll(repo.ID, "/", "--"), "snapshots", repo.SHA)
+		for _, name := range args[1:] {
+			f, ok := repo.Files[name]
+			if !ok {
+				ts.Fatalf("hubcache: %s has no file %s", repo.ID, name)
+			}
+			data := bytes.Clone(f.Data)
+			if corrupt && len(data) > 0 {
+				data[len(data)-1] ^= 0xff
+			}
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+			ts.Check(os.WriteFile(p, data, 0o644))
+		}
+	}
+}
+
+// hubProxyCmd is the script command "hubproxy start|stop": start puts a proxy to the fake Hub
+// at a fresh address and points HF_ENDPOINT at it; stop closes it, so that the script sees its
+// Hub become unreachable at the same address (the HTTP cache is keyed by URL).
+func hubProxyCmd(hubURL string) func(ts *testscript.TestScript, neg bool, args []string) {
+	var mu sync.Mutex
+	proxies := map[*testscript.TestScript]*httptest.Server{}
+	target, err := url.Parse(hubURL)
+	if err != nil {
+		panic(err)
+	}
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 || (args[0] != "start" && args[0] != "stop") {
+			ts.Fatalf("usage: hubproxy start|stop")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if args[0] == "start" {
+			srv := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+			proxies[ts] = srv
+			ts.Defer(srv.Close)
+			ts.Setenv("HF_ENDPOINT", srv.URL)
+			return
+		}
+		srv := proxies[ts]
+		if srv == nil {
+			ts.Fatalf("hubproxy stop: no proxy started")
+		}
+		srv.CloseClientConnections()
+		srv.Listener.Close()
 	}
 }
 

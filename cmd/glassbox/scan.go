@@ -22,7 +22,8 @@ import (
 
 func newScan(stdout, stderr io.Writer) *cobra.Command {
 	var format, out string
-	var verbose, verify bool
+	var verbose bool
+	var opts auditOptions
 	c := &cobra.Command{
 		Use:   "scan TARGET...",
 		Short: "Audit model releases and report where they sit on the openness spectrum",
@@ -30,12 +31,23 @@ func newScan(stdout, stderr io.Writer) *cobra.Command {
 with the evidence behind each judgement.
 
 TARGET is a local directory laid out like a model repository (README.md with YAML front
-matter, LICENSE*, USE_POLICY*, config.json, weights, code, docs) or a snapshot file written
-by 'glassbox snapshot'. An empty directory gives insufficient-evidence, not an error.
+matter, LICENSE*, USE_POLICY*, config.json, weights, code, docs), a snapshot file written
+by 'glassbox snapshot', or a Hugging Face Hub repository: hf:ORG/NAME[@REVISION],
+hf:datasets/ORG/NAME, or https://huggingface.co/ORG/NAME[/tree/REVISION]. An empty directory
+gives insufficient-evidence, not an error.
+
+Hub targets are read without downloading weights (headers by HTTP range requests), pinned to
+the commit the revision resolves to, with their base models (up to 3 generations) and datasets.
+Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN or $HF_HOME/token for
+gated and private repositories, HF_HUB_OFFLINE=1 to audit from the local Hugging Face cache
+(HF_HUB_CACHE), GLASSBOX_CACHE_DIR for the on-disk HTTP cache that makes a second audit of an
+unchanged repository cost a few conditional requests.
 
 Formats: text (default; colour only on a terminal, NO_COLOR honoured) and json (the
 glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`,
 		Example: `  glassbox scan ./examples/open-weights
+  glassbox scan hf:allenai/OLMo-2-1124-7B
+  glassbox scan hf:meta-llama/Llama-3.2-1B --verify
   glassbox scan ./my-model --format json --output report.json
   glassbox scan examples/* -v`,
 		Args: minArgs(1, "at least one TARGET (a model directory or snapshot file)"),
@@ -45,7 +57,7 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 			}
 			var as []*assess.Assessment
 			for _, t := range args {
-				a, err := audit(cmd.Context(), t, verify, stderr)
+				a, err := audit(cmd.Context(), t, opts, stderr)
 				if err != nil {
 					return err
 				}
@@ -81,35 +93,95 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	c.Flags().StringVarP(&out, "output", "o", "", "write the report to FILE instead of standard output")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every component, every fix and every evidence item")
-	c.Flags().BoolVar(&verify, "verify", false, "hash every weights file (SHA-256, in parallel) and check it against the Hugging Face cache blob name, checksum files and shard indexes")
+	c.Flags().BoolVar(&opts.verify, "verify", false, "hash every weights file (SHA-256, in parallel) and check it against the Hugging Face cache blob name, checksum files and shard indexes; for a Hub target, hash the local copy (--weights, else the Hugging Face cache) against the Hub's LFS sha256")
+	c.Flags().StringVar(&opts.weights, "weights", "", "with --verify and a Hub target: the folder holding a local copy of the repository's files (default: its Hugging Face cache snapshot)")
+	addHubFlags(c, &opts)
 	return c
 }
 
+// auditOptions are the scan and snapshot flags that change how a target is read.
+type auditOptions struct {
+	verify  bool
+	weights string
+	noCache bool
+}
+
+// addHubFlags adds the flags of Hub targets.
+func addHubFlags(c *cobra.Command, opts *auditOptions) {
+	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
+}
+
 // audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.
-func audit(ctx context.Context, target string, verify bool, stderr io.Writer) (*assess.Assessment, error) {
-	rel, err := readTarget(ctx, target)
+func audit(ctx context.Context, target string, opts auditOptions, stderr io.Writer) (*assess.Assessment, error) {
+	rel, err := readTarget(ctx, target, opts)
 	if err != nil {
 		return nil, err
 	}
-	if verify {
+	switch {
+	case opts.verify && hub.IsTarget(target):
+		if err := verifyHubCopy(ctx, target, rel, opts.weights, stderr); err != nil {
+			return nil, err
+		}
+	case opts.verify:
 		if info, err := os.Stat(target); err != nil || !info.IsDir() {
 			return nil, usageErr("scan --verify needs a directory holding the weights; %s is not one", target)
 		}
-		if err := verifyWeights(ctx, target, rel, stderr); err != nil {
+		if err := verifyWeights(ctx, target, rel, nil, stderr); err != nil {
 			return nil, err
 		}
+	case opts.weights != "":
+		return nil, usageErr("scan --weights only makes sense with --verify")
 	}
 	return assess.Run(rel, license.Default()), nil
 }
 
-// verifyWeights hashes the weights files, with a progress bar on a terminal.
-func verifyWeights(ctx context.Context, dir string, rel *release.Release, stderr io.Writer) error {
+// verifyHubCopy hashes the weights of a Hub release that a local folder holds (dir, else the
+// Hugging Face cache's snapshot of the audited commit) so that the report compares them with the
+// Hub's LFS sha256. Files the folder lacks stay unverified; a folder with none is an error.
+func verifyHubCopy(ctx context.Context, target string, rel *release.Release, dir string, stderr io.Writer) error {
+	t, err := hub.ParseTarget(target)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if dir == "" {
+		dir = hub.SnapshotDir(t, rel.Revision)
+		if dir == "" {
+			return &exitError{exitUnreadable, fmt.Errorf("%s: scan --verify: no local copy of commit %s in the Hugging Face cache (%s); download the weights first or pass --weights DIR", target, rel.Revision, hub.CacheDir())}
+		}
+	}
+	jobs := source.CopyJobs(dir, rel)
+	if len(jobs) == 0 {
+		return &exitError{exitUnreadable, fmt.Errorf("%s: scan --verify: %s holds none of the release's weights files", target, dir)}
+	}
+	if err := verifyWeights(ctx, dir, rel, jobs, stderr); err != nil {
+		return err
+	}
+	weights := 0
+	for _, f := range rel.Files {
+		if release.IsWeights(f.Path) {
+			weights++
+		}
+	}
+	fmt.Fprintf(stderr, "verified %d of %d weights files in %s against the Hub's LFS sha256\n", len(jobs), weights, dir)
+	return nil
+}
+
+// verifyWeights hashes the weights files (jobs of a remote release's local copy, or every
+// weights file of a local release when jobs is nil), with a progress bar on a terminal.
+func verifyWeights(ctx context.Context, dir string, rel *release.Release, jobs []int, stderr io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	total := source.VerifyBytes(rel)
+	if jobs != nil {
+		total = 0
+		for _, i := range jobs {
+			total += rel.Files[i].Size
+		}
+	}
 	var progress source.Progress
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions64(source.VerifyBytes(rel),
+		bar := progressbar.NewOptions64(total,
 			progressbar.OptionSetWriter(stderr),
 			progressbar.OptionSetDescription("verifying "+rel.Name),
 			progressbar.OptionShowBytes(true),
@@ -119,13 +191,19 @@ func verifyWeights(ctx context.Context, dir string, rel *release.Release, stderr
 		defer bar.Finish()
 		progress = func(n int64) { _ = bar.Add64(n) }
 	}
-	if err := source.Verify(ctx, dir, rel, progress); err != nil {
+	var err error
+	if jobs != nil {
+		err = source.VerifyCopy(ctx, dir, rel, jobs, progress)
+	} else {
+		err = source.Verify(ctx, dir, rel, progress)
+	}
+	if err != nil {
 		return &exitError{exitUnreadable, err}
 	}
 	return nil
 }
 
-func readTarget(ctx context.Context, target string) (*release.Release, error) {
+func readTarget(ctx context.Context, target string, opts auditOptions) (*release.Release, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -136,7 +214,7 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 		if perr != nil {
 			return nil, usageErr("%v", perr)
 		}
-		rel, err = auditHub(ctx, t)
+		rel, err = auditHub(ctx, t, opts)
 	} else {
 		rel, err = source.Open(ctx, target)
 	}
@@ -153,11 +231,15 @@ func readTarget(ctx context.Context, target string) (*release.Release, error) {
 // auditHub reads a Hub target from the network, or from the local Hugging Face cache when
 // HF_HUB_OFFLINE is set or the Hub cannot be reached (an answer from the Hub, such as "repository
 // not found", is final and does not fall back).
-func auditHub(ctx context.Context, t hub.Target) (*release.Release, error) {
+func auditHub(ctx context.Context, t hub.Target, opts auditOptions) (*release.Release, error) {
 	if hub.Offline() {
 		return hub.FromCache(ctx, t)
 	}
-	rel, err := hub.Audit(ctx, hub.NewClient(version), t, lineageDepth, hub.DefaultOptions)
+	c := hub.NewClient(version)
+	if dir := hub.DefaultHTTPCacheDir(); dir != "" && !opts.noCache {
+		c.Cache = &hub.HTTPCache{Dir: dir}
+	}
+	rel, err := hub.Audit(ctx, c, t, lineageDepth, hub.DefaultOptions)
 	var answer *hub.Error
 	if err == nil || errors.As(err, &answer) || ctx.Err() != nil {
 		return rel, err
@@ -183,6 +265,7 @@ func colorOK(w io.Writer) bool {
 
 func newSnapshot(stdout io.Writer) *cobra.Command {
 	var out string
+	var opts auditOptions
 	c := &cobra.Command{
 		Use:   "snapshot TARGET --output FILE",
 		Short: "Save what glassbox reads of a release, for offline and repeatable audits",
@@ -191,7 +274,7 @@ weights header facts) as JSON. 'glassbox scan FILE' on the snapshot gives the sa
 scanning the release itself, byte for byte.`,
 		Args: exactArgs(1, "one TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rel, err := readTarget(cmd.Context(), args[0])
+			rel, err := readTarget(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
 			}
@@ -210,5 +293,6 @@ scanning the release itself, byte for byte.`,
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (default: standard output)")
+	addHubFlags(c, &opts)
 	return c
 }

@@ -38,8 +38,7 @@ func expectFromLinks(root string, rel *release.Release) {
 }
 
 // Verify computes the SHA-256 of every weights file of a local release, several files at once
-// (one worker per CPU), and records it in the inventory. total is the number of bytes that will
-// be hashed, for a progress bar.
+// (one worker per CPU), and records it in the inventory, whose hash becomes the revision.
 func Verify(ctx context.Context, root string, rel *release.Release, progress Progress) error {
 	var jobs []int
 	for i, f := range rel.Files {
@@ -47,6 +46,37 @@ func Verify(ctx context.Context, root string, rel *release.Release, progress Pro
 			jobs = append(jobs, i)
 		}
 	}
+	if err := hashAll(ctx, root, rel, jobs, progress); err != nil {
+		return err
+	}
+	rel.Revision = InventoryHash(rel)
+	return nil
+}
+
+// CopyJobs lists the weights files of a remote release (a Hub repository) that a local copy at
+// root holds, such as the Hugging Face cache's snapshot folder, which may hold only some.
+func CopyJobs(root string, rel *release.Release) []int {
+	var jobs []int
+	for i, f := range rel.Files {
+		if !release.IsWeights(f.Path) {
+			continue
+		}
+		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(f.Path))); err == nil && info.Mode().IsRegular() {
+			jobs = append(jobs, i)
+		}
+	}
+	return jobs
+}
+
+// VerifyCopy hashes the weights files of a remote release that the local copy at root holds
+// (CopyJobs), so that the report can compare them with the hashes the source promises
+// (File.Expected, such as the Hub's LFS sha256). The release's revision stays the source's.
+func VerifyCopy(ctx context.Context, root string, rel *release.Release, jobs []int, progress Progress) error {
+	return hashAll(ctx, root, rel, jobs, progress)
+}
+
+// hashAll hashes rel.Files[i] under root for every i in jobs, one worker per CPU.
+func hashAll(ctx context.Context, root string, rel *release.Release, jobs []int, progress Progress) error {
 	workers := min(runtime.GOMAXPROCS(0), max(len(jobs), 1))
 	next := make(chan int)
 	errs := make([]error, len(rel.Files))
@@ -82,7 +112,6 @@ func Verify(ctx context.Context, root string, rel *release.Release, progress Pro
 			return err
 		}
 	}
-	rel.Revision = InventoryHash(rel)
 	return nil
 }
 

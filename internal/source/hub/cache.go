@@ -42,11 +42,7 @@ var commitRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // models--ORG--NAME/snapshots/<commit>, where the commit is the target's revision or what
 // refs/<revision> (default main) holds. Weights hashes come from the blobs the snapshot links to.
 func FromCache(ctx context.Context, t Target) (*release.Release, error) {
-	prefix := "models--"
-	if t.Kind == KindDataset {
-		prefix = "datasets--"
-	}
-	repoDir := filepath.Join(CacheDir(), prefix+strings.ReplaceAll(t.Repo, "/", "--"))
+	repoDir := repoCacheDir(t)
 	rev := t.Revision
 	if rev == "" {
 		rev = "main"
@@ -69,4 +65,26 @@ func FromCache(ctx context.Context, t Target) (*release.Release, error) {
 	rel.Complete = false
 	rel.Notes = append(rel.Notes, "read offline from the local Hugging Face cache ("+dir+"); only downloaded files are present")
 	return rel, nil
+}
+
+// repoCacheDir is where the Hugging Face cache keeps a repository.
+func repoCacheDir(t Target) string {
+	prefix := "models--"
+	if t.Kind == KindDataset {
+		prefix = "datasets--"
+	}
+	return filepath.Join(CacheDir(), prefix+strings.ReplaceAll(t.Repo, "/", "--"))
+}
+
+// SnapshotDir is the Hugging Face cache's folder for the repository at commit, where the files a
+// user downloaded sit ("" when the cache has no such folder).
+func SnapshotDir(t Target, commit string) string {
+	if !commitRe.MatchString(commit) {
+		return ""
+	}
+	dir := filepath.Join(repoCacheDir(t), "snapshots", commit)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return ""
+	}
+	return dir
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -42,6 +44,8 @@ type Client struct {
 	MaxWait time.Duration
 	// Workers bounds the requests in flight at once.
 	Workers int
+	// Cache, when set, keeps answers on disk (see HTTPCache).
+	Cache *HTTPCache
 	// Sleep waits for d or until ctx is done; tests replace it so retries cost no time.
 	Sleep func(ctx context.Context, d time.Duration) error
 
@@ -218,21 +222,67 @@ func (e *Error) Unwrap() []error {
 var retryable = map[int]bool{408: true, 429: true, 500: true, 502: true, 503: true, 504: true}
 
 // get sends a GET with the client's headers, retrying as the Hub asks, and returns a response
-// with a 2xx status (the caller closes its body) or an *Error. hdr adds request headers.
+// with a 2xx status (the caller closes its body) or an error: an *Error for an answer from the
+// Hub, ErrUnreachable when no answer came. hdr adds request headers. With a Cache, pinned
+// answers come from disk, others are revalidated, and a cached answer stands in when the Hub
+// cannot be reached.
 func (c *Client) get(ctx context.Context, what, u string, hdr map[string]string) (*http.Response, error) {
 	c.init()
+	reqURL, err := url.Parse(u)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: bad URL: %v", source.ErrUnreadable, what, err)
+	}
+	var cached *entry
+	rng := hdr["Range"]
+	if c.Cache != nil {
+		if cached = c.Cache.load(u, rng); cached != nil {
+			if pinned.MatchString(u) {
+				c.Cache.hits.Add(1)
+				return cached.response(reqURL), nil
+			}
+			if et := cached.meta.Header.Get("ETag"); et != "" {
+				hdr = maps.Clone(hdr)
+				if hdr == nil {
+					hdr = map[string]string{}
+				}
+				hdr["If-None-Match"] = et
+			}
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		resp, err := c.once1(ctx, u, hdr)
 		if err != nil {
-			if ctx.Err() != nil || attempt >= c.MaxRetries {
-				return nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, what, err)
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, ctx.Err())
+			}
+			// A refused connection or an unknown host rarely heals in seconds: one more try,
+			// then give up so that the caller can fall back to a cache.
+			limit := c.MaxRetries
+			if unreachable(err) {
+				limit = min(limit, 1)
+			}
+			if attempt >= limit {
+				if cached != nil {
+					c.Cache.hits.Add(1)
+					return cached.response(reqURL), nil
+				}
+				return nil, fmt.Errorf("%w: %s: %w: %s", source.ErrUnreadable, what, ErrUnreachable, netReason(err, c.Endpoint))
 			}
 			if err := c.Sleep(ctx, c.backoff(attempt)); err != nil {
 				return nil, err
 			}
 			continue
 		}
+		if resp.StatusCode == http.StatusNotModified && cached != nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+			c.Cache.revalidated.Add(1)
+			return cached.response(reqURL), nil
+		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			if c.Cache != nil && keepable(u, resp) {
+				c.Cache.tee(u, rng, resp)
+			}
 			return resp, nil
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -245,6 +295,30 @@ func (c *Client) get(ctx context.Context, what, u string, hdr map[string]string)
 		}
 		return nil, &Error{What: what, Status: resp.StatusCode, Code: resp.Header.Get("X-Error-Code"), Message: resp.Header.Get("X-Error-Message")}
 	}
+}
+
+// ErrUnreachable means no answer came from the Hub: no route, refused connection, unknown host,
+// timeout.
+var ErrUnreachable = errors.New("the Hub could not be reached")
+
+// unreachable tells connection failures (worth failing fast) from a reset mid-answer.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// netReason is a transport error without the request URL (which carries long query strings):
+// "dial tcp 127.0.0.1:9: connect: connection refused (endpoint http://127.0.0.1:9)".
+func netReason(err error, endpoint string) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error() + " (endpoint " + endpoint + "; set HF_HUB_OFFLINE=1 to audit from the local cache)"
 }
 
 // once1 sends one request while holding a worker slot.

@@ -737,26 +737,26 @@ func TestAuditMatchesFetchLineage(t *testing.T) {
 	}
 }
 
-func TestAuditLatencyBudget(t *testing.T) {
+// TestAuditWithLatency: with 50 ms per request the audit still gathers the whole lineage. Its
+// wall-time budget (8 round trips) is checked by BenchmarkAudit, not here.
+func TestAuditWithLatency(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)
 	h.Latency = 50 * time.Millisecond
 	c, _ := clientFor(h, "hf_good")
 	start := time.Now()
 	rel, err := audit(context.Background(), c, "acme/tiny-chat")
-	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rel.Parents) != 1 || len(rel.Datasets) != 2 || len(rel.Parents[0].Files) == 0 {
 		t.Fatalf("lineage = %s / %s", names(rel.Parents), names(rel.Datasets))
 	}
-	t.Logf("audit with 50 ms latency: %d requests in %v", c.Requests(), took)
-	if took > 8*50*time.Millisecond {
-		t.Errorf("audit took %v, budget %v", took, 8*50*time.Millisecond)
-	}
+	t.Logf("audit with 50 ms latency: %d requests in %v", c.Requests(), time.Since(start))
 }
 
+// BenchmarkAudit measures a full audit (a fine-tune, its base, two datasets) against the fake
+// Hub at 50 ms per request, and fails above the budget of 8 round trips (400 ms) per audit.
 func BenchmarkAudit(b *testing.B) {
 	h := newFakeHub(b, fixtures(b)...)
 	h.Latency = 50 * time.Millisecond
@@ -775,6 +775,9 @@ func BenchmarkAudit(b *testing.B) {
 	b.ReportMetric(float64(reqs), "requests/op")
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "wall-ms/op")
 	b.ReportMetric(float64(total)/float64(b.N)/float64(50*time.Millisecond), "round-trips/op")
+	if per := total / time.Duration(b.N); per > 8*50*time.Millisecond {
+		b.Errorf("an audit took %v on average, budget %v", per, 8*50*time.Millisecond)
+	}
 }
 
 // FuzzParseTarget: whatever ParseTarget accepts writes back as a target that parses the same.

@@ -276,8 +276,21 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 			}
 		}
 	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		hubError(w, http.StatusInternalServerError, "", err.Error())
+		return
+	}
+	// Like the Hub, a weak ETag of the answer; a matching If-None-Match gets 304.
+	sum := sha1.Sum(body)
+	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
+	w.Write(append(body, '\n'))
 }
 
 // sortedNames lists a repository's files in path order.

@@ -1,0 +1,211 @@
+package hub
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync/atomic"
+)
+
+// HTTPCache keeps Hub answers on disk so that a second audit of an unchanged repository costs
+// conditional requests, not downloads. Answers under a commit sha (/resolve/<sha>/…, the tree at
+// <sha>) never change and are served from disk without asking; the rest (model info at a
+// branch) are revalidated with If-None-Match and reused on 304. Only complete 200 and 206
+// answers of at most MaxBody bytes are kept; errors never are.
+//
+// Entries are two files named by the SHA-256 of the URL and Range: <key>.json (status and
+// headers) and <key>.body. Both are written to a temporary name and renamed, so a crash leaves
+// no half entry; a corrupt entry is ignored and overwritten.
+type HTTPCache struct {
+	Dir string
+	// MaxBody is the largest body kept (default 64 MiB).
+	MaxBody int64
+
+	hits, revalidated atomic.Int64
+}
+
+// DefaultHTTPCacheDir is where the CLI keeps the cache: GLASSBOX_CACHE_DIR, else
+// <user cache dir>/glassbox/http ("" when the system has no cache directory).
+func DefaultHTTPCacheDir() string {
+	if d := os.Getenv("GLASSBOX_CACHE_DIR"); d != "" {
+		return filepath.Join(d, "http")
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "glassbox", "http")
+}
+
+// Hits is how many answers came from disk without a request; Revalidated how many were
+// confirmed unchanged by a 304.
+func (hc *HTTPCache) Hits() int64        { return hc.hits.Load() }
+func (hc *HTTPCache) Revalidated() int64 { return hc.revalidated.Load() }
+
+// pinned matches URLs whose answer cannot change: file bytes and trees at a full commit sha.
+var pinned = regexp.MustCompile(`/(resolve|tree)/[0-9a-f]{40}(/|\?|$)`)
+
+// cacheMeta is the stored half of an answer besides its body.
+type cacheMeta struct {
+	URL    string      `json:"url"`
+	Range  string      `json:"range,omitempty"`
+	Status int         `json:"status"`
+	Header http.Header `json:"header"`
+	Size   int64       `json:"size"`
+}
+
+// entry is a cached answer ready to be replayed.
+type entry struct {
+	meta cacheMeta
+	body []byte
+}
+
+func cacheKey(u, rng string) string {
+	s := sha256.Sum256([]byte(u + "\n" + rng))
+	return hex.EncodeToString(s[:])
+}
+
+// load returns the entry for u and rng, or nil.
+func (hc *HTTPCache) load(u, rng string) *entry {
+	key := cacheKey(u, rng)
+	raw, err := os.ReadFile(filepath.Join(hc.Dir, key+".json"))
+	if err != nil {
+		return nil
+	}
+	var m cacheMeta
+	if json.Unmarshal(raw, &m) != nil || m.URL != u || m.Range != rng || m.Status < 200 || m.Status > 299 {
+		return nil
+	}
+	body, err := os.ReadFile(filepath.Join(hc.Dir, key+".body"))
+	if err != nil || int64(len(body)) != m.Size {
+		return nil
+	}
+	return &entry{meta: m, body: body}
+}
+
+// response replays an entry as if it had come from the network.
+func (e *entry) response(req *url.URL) *http.Response {
+	h := e.meta.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	return &http.Response{
+		Status: strconv.Itoa(e.meta.Status) + " " + http.StatusText(e.meta.Status), StatusCode: e.meta.Status,
+		Header: h, Body: io.NopCloser(bytes.NewReader(e.body)), ContentLength: int64(len(e.body)),
+		Request: &http.Request{Method: http.MethodGet, URL: req},
+	}
+}
+
+// keepable says whether an answer to u may be stored.
+func keepable(u string, resp *http.Response) bool {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+		return false
+	}
+	return pinned.MatchString(u) || resp.Header.Get("ETag") != ""
+}
+
+// tee wraps resp.Body so that, when the caller has read it to the end (or closes it with at
+// most 1 MiB left, which Close reads), the answer is stored.
+func (hc *HTTPCache) tee(u, rng string, resp *http.Response) {
+	max := hc.MaxBody
+	if max <= 0 {
+		max = 64 << 20
+	}
+	if resp.ContentLength > max {
+		return
+	}
+	resp.Body = &teeBody{hc: hc, u: u, rng: rng, resp: resp, src: resp.Body, max: max}
+}
+
+type teeBody struct {
+	hc     *HTTPCache
+	u, rng string
+	resp   *http.Response
+	src    io.ReadCloser
+	buf    bytes.Buffer
+	max    int64
+	eof    bool
+	failed bool
+}
+
+func (t *teeBody) Read(p []byte) (int, error) {
+	n, err := t.src.Read(p)
+	if n > 0 && !t.failed {
+		if int64(t.buf.Len()+n) > t.max {
+			t.failed = true
+			t.buf = bytes.Buffer{}
+		} else {
+			t.buf.Write(p[:n])
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		t.eof = true
+	} else if err != nil {
+		t.failed = true
+	}
+	return n, err
+}
+
+func (t *teeBody) Close() error {
+	if !t.eof && !t.failed {
+		// JSON decoders and range readers stop at the last byte they need; finish short bodies.
+		if _, err := io.Copy(io.Discard, io.LimitReader(t, 1<<20)); err != nil {
+			t.failed = true
+		}
+	}
+	err := t.src.Close()
+	if t.eof && !t.failed {
+		t.hc.store(t.u, t.rng, t.resp, t.buf.Bytes())
+	}
+	return err
+}
+
+// store writes an entry; failures only mean the next audit asks again.
+func (hc *HTTPCache) store(u, rng string, resp *http.Response, body []byte) {
+	if err := os.MkdirAll(hc.Dir, 0o755); err != nil {
+		return
+	}
+	h := http.Header{}
+	for _, k := range []string{"Content-Type", "Content-Range", "ETag", "Link", "X-Repo-Commit", "X-Linked-Etag", "X-Linked-Size"} {
+		if v := resp.Header.Values(k); len(v) > 0 {
+			h[http.CanonicalHeaderKey(k)] = v
+		}
+	}
+	meta, err := json.Marshal(cacheMeta{URL: u, Range: rng, Status: resp.StatusCode, Header: h, Size: int64(len(body))})
+	if err != nil {
+		return
+	}
+	key := cacheKey(u, rng)
+	// The body goes first: an entry is valid only once its metadata exists.
+	if writeAtomic(filepath.Join(hc.Dir, key+".body"), body) == nil {
+		writeAtomic(filepath.Join(hc.Dir, key+".json"), meta)
+	}
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
+}
