@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
@@ -95,6 +96,9 @@ func (v *view) weights() {
 		// A derivative carries its base's terms whatever its own card says.
 		w.Licenses = appendUnique(w.Licenses, p.License)
 		for _, r := range p.Restrictions {
+			if slices.Contains(w.Restrictions, r) {
+				continue // the release's own terms already say it
+			}
 			w.Restrictions = appendUnique(w.Restrictions, r+" (inherited from "+strings.TrimPrefix(p.Ref, "hf:")+")")
 		}
 		w.Evidence = appendUnique(w.Evidence, p.Evidence...)

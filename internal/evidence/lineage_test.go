@@ -469,3 +469,14 @@ func TestLineageFromHubReleases(t *testing.T) {
 	}
 	checkEvidenceIDs(t, f)
 }
+
+// TestInheritedRestrictionsNotRepeated: a derivative under its base's own licence lists each
+// restriction once, not again as inherited.
+func TestInheritedRestrictionsNotRepeated(t *testing.T) {
+	t.Parallel()
+	f := detect(t, build(text("README.md", card("license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B", "")), weights("model.safetensors", 10)))
+	want := []string{"use policy (incorporated by reference)", "700M MAU cap"}
+	if diff := cmpDiff(want, f.Weights.Restrictions); diff != "" {
+		t.Errorf("restrictions (-want +got):\n%s", diff)
+	}
+}
