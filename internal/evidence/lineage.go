@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -167,9 +168,47 @@ func (v *view) consistency() {
 		ev = append(ev, w.Evidence...)
 		v.finding("openwashing", Medium, "the release calls itself open source but its weights terms are not an Open Source licence ("+strings.Join(w.Restrictions, ", ")+")", ev...)
 	}
-	if len(v.card.GatedFields) > 0 || v.card.Gated {
-		v.finding("gated", Info, "downloads are gated behind a click-through form", v.cardField(firstGateKey(v), ""))
+	v.gatedFinding()
+}
+
+// gatedFinding says when downloads need accepted terms (the card's gate fields or the Hub's
+// gated flag) and, when files could not be read for it, how to get access.
+func (v *view) gatedFinding() {
+	hubGate := ""
+	if v.rel.Hub != nil {
+		hubGate = v.rel.Hub.Gated
 	}
+	var unread []string
+	for _, f := range v.rel.Files {
+		if f.Gated {
+			unread = append(unread, f.Path)
+		}
+	}
+	if len(v.card.GatedFields) == 0 && !v.card.Gated && hubGate == "" && len(unread) == 0 {
+		return
+	}
+	msg := "downloads are gated behind a click-through form"
+	if hubGate == "manual" {
+		msg = "downloads need the provider's approval of each request (manual gate)"
+	}
+	var ev []string
+	if len(v.card.GatedFields) > 0 || v.card.Gated {
+		ev = append(ev, v.cardField(firstGateKey(v), ""))
+	}
+	if hubGate != "" {
+		ev = append(ev, v.ev.add("hub", "hf:"+v.rel.Hub.ID+"#gated", "", "gated: "+hubGate))
+	}
+	if len(unread) > 0 {
+		msg += fmt.Sprintf("; %d files could not be read (%s): accept the terms on the repository's page, then set HF_TOKEN to a token of that account", len(unread), strings.Join(firstN(unread, 3), ", "))
+	}
+	v.finding("gated", Info, msg, ev...)
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(append([]string{}, s[:n]...), fmt.Sprintf("and %d more", len(s)-n))
+	}
+	return s
 }
 
 func firstGateKey(v *view) string {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
@@ -84,6 +85,24 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 		}
 	}
 	fmt.Fprintln(b, strings.Join(line, " · "))
+	if len(f.Lineage) > 0 {
+		var parts []string
+		for _, l := range f.Lineage {
+			parts = append(parts, lineageText(l))
+		}
+		fmt.Fprintf(b, "lineage: %s\n", strings.Join(parts, "; "))
+	}
+	if len(f.Datasets) > 0 {
+		var parts []string
+		for _, ds := range f.Datasets {
+			lic := ds.License
+			if lic == "" {
+				lic = "licence not read"
+			}
+			parts = append(parts, strings.TrimPrefix(ds.Ref, "hf:datasets/")+" ("+lic+")")
+		}
+		fmt.Fprintf(b, "datasets: %s%s\n", strings.Join(parts, ", "), evRefs(datasetEvidence(f.Datasets)))
+	}
 	if opt.Verbose {
 		fmt.Fprintln(b, "components:")
 		for _, c := range f.Components {
@@ -111,6 +130,36 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// lineageText is one parent: "finetune of meta-llama/Llama-3.2-1B (LicenseRef-…; restricted)".
+func lineageText(l evidence.Parent) string {
+	s := l.Relation
+	if s == "" {
+		s = "derived"
+	}
+	s += " of " + strings.TrimPrefix(l.Ref, "hf:")
+	switch {
+	case l.License == "":
+		s += " (licence unknown)"
+	case l.Open:
+		s += " (" + l.License + ")"
+	default:
+		s += " (" + l.License + ", restricted)"
+	}
+	return s + evRefs(l.Evidence)
+}
+
+func datasetEvidence(ds []evidence.Dataset) []string {
+	var ids []string
+	for _, d := range ds {
+		for _, e := range d.Evidence {
+			if !slices.Contains(ids, e) {
+				ids = append(ids, e)
+			}
+		}
+	}
+	return ids
 }
 
 // isBlocking reports whether a failed criterion is what keeps the release below the next tier,
