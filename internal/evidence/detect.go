@@ -54,6 +54,8 @@ func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 	v.components()
 	v.claims()
 	v.consistency()
+	v.docs()
+	v.euAIAct()
 	v.facts.Evidence = v.ev.items
 	if v.facts.Evidence == nil {
 		v.facts.Evidence = []Evidence{}

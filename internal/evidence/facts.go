@@ -95,7 +95,10 @@ type Parent struct {
 	Key          string   `json:"key,omitempty"`
 	Open         bool     `json:"open"`
 	Restrictions []string `json:"restrictions,omitempty"`
-	Evidence     []string `json:"evidence"`
+	// Source is "prose" when only the card's prose names the base ("based on Llama 2"); empty
+	// for a declared base_model.
+	Source   string   `json:"source,omitempty"`
+	Evidence []string `json:"evidence"`
 }
 
 // Artifact is one weights file or pointer.
@@ -184,6 +187,22 @@ type Facts struct {
 	Claims         []Claim    `json:"claims"`
 	Findings       []Finding  `json:"findings"`
 	Evidence       []Evidence `json:"evidence"`
+
+	// OSAI documentation facts (docs.go).
+	// Docs lists where the card and documentation files cover hardware, architecture, training,
+	// tuning and how to run the code.
+	Docs []Doc `json:"docs,omitempty"`
+	// Publications lists the peer-reviewed publications the card cites.
+	Publications []Publication `json:"publications,omitempty"`
+
+	// EU AI Act facts (compute.go).
+	// TrainingTokensEvidence cites the statement TrainingTokens was read from.
+	TrainingTokensEvidence []string `json:"training_tokens_evidence,omitempty"`
+	// Usage lists where the card tells users how to use the model: intended uses, how to run
+	// it, limitations, inputs and outputs.
+	Usage []UsageInfo `json:"usage,omitempty"`
+	// Access says how downloads are granted (Hub gating, the gate's form).
+	Access Access `json:"access"`
 }
 
 // Component returns the component with the given MOF id.
