@@ -5,9 +5,10 @@ package assess
 import (
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
+	"github.com/glassbox-dev/glassbox/internal/framework/euaiact"
 	"github.com/glassbox-dev/glassbox/internal/framework/g7"
 	"github.com/glassbox-dev/glassbox/internal/framework/mof"
-
+	"github.com/glassbox-dev/glassbox/internal/framework/osai"
 	"github.com/glassbox-dev/glassbox/internal/framework/osaid"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
@@ -23,7 +24,7 @@ type Assessment struct {
 }
 
 // Registry lists the frameworks below the headline tier, in report order.
-var Registry = []*framework.Framework{mof.Framework, osaid.Framework}
+var Registry = []*framework.Framework{mof.Framework, osaid.Framework, osai.Framework, euaiact.Framework}
 
 // Run audits a release.
 func Run(rel *release.Release, cat *license.Catalogue) *Assessment {

@@ -10,6 +10,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
+	"github.com/glassbox-dev/glassbox/internal/framework/osai"
 )
 
 // Schema names the JSON report format.
@@ -65,6 +66,51 @@ type OSAID struct {
 	Elements map[string]framework.Reason `json:"elements"`
 }
 
+// OSAI is the "osai" entry of frameworks: the European Open Source AI Index score (0..1) and
+// each of its twelve parameters' class.
+type OSAI struct {
+	Score      float64              `json:"score"`
+	Percent    string               `json:"percent"`
+	Parameters map[string]OSAIParam `json:"parameters"`
+	Notes      []string             `json:"notes,omitempty"`
+}
+
+// OSAIParam is one index parameter: class open, partial, closed or unknown.
+type OSAIParam struct {
+	Class    string   `json:"class"`
+	Detail   string   `json:"detail,omitempty"`
+	Fix      string   `json:"fix,omitempty"`
+	Evidence []string `json:"evidence"`
+}
+
+func osaiEntry(v framework.Verdict) OSAI {
+	o := OSAI{Percent: v.Label, Parameters: map[string]OSAIParam{}, Notes: v.Notes}
+	if v.Score != nil {
+		o.Score = *v.Score
+	}
+	for k, r := range v.Elements {
+		o.Parameters[k] = OSAIParam{Class: string(osai.ClassOf(r.Result)), Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence}
+	}
+	return o
+}
+
+// EUAIAct is the "euaiact" entry of frameworks: the Art. 53(2) exemption, its conditions, and
+// the obligations that stay whatever the verdict.
+type EUAIAct struct {
+	Exemption  string      `json:"exemption"`
+	Conditions []Condition `json:"conditions"`
+	Notes      []string    `json:"notes"`
+}
+
+// Condition is one condition of the exemption.
+type Condition struct {
+	Condition string           `json:"condition"`
+	Result    framework.Result `json:"result"`
+	Detail    string           `json:"detail,omitempty"`
+	Fix       string           `json:"fix,omitempty"`
+	Evidence  []string         `json:"evidence"`
+}
+
 // Build turns an Assessment into the JSON report document.
 func Build(a *assess.Assessment) *Document {
 	f := a.Facts
@@ -95,6 +141,14 @@ func Build(a *assess.Assessment) *Document {
 			d.Frameworks["mof"] = m
 		case "osaid":
 			d.Frameworks["osaid"] = OSAID{Verdict: v.Label, Elements: v.Elements}
+		case "osai":
+			d.Frameworks["osai"] = osaiEntry(v)
+		case "euaiact":
+			e := EUAIAct{Exemption: v.Label, Notes: v.Notes}
+			for _, r := range v.Reasons {
+				e.Conditions = append(e.Conditions, Condition{Condition: r.Criterion, Result: r.Result, Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence})
+			}
+			d.Frameworks["euaiact"] = e
 		default:
 			d.Frameworks[v.Framework] = v
 		}

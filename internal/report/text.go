@@ -80,6 +80,14 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 				s += " (" + why + ")"
 			}
 			line = append(line, s)
+		case "osai":
+			line = append(line, "OSAI index: "+v.Label)
+		case "euaiact":
+			s := "EU AI Act 53(2): " + v.Label
+			if why := firstNotPassing(v.Reasons); why != "" {
+				s += " (" + why + ")"
+			}
+			line = append(line, s)
 		default:
 			line = append(line, v.Framework+": "+v.Label)
 		}
@@ -183,6 +191,25 @@ func firstFailing(rs []framework.Reason) string {
 		if r.Result == framework.Unknown {
 			return r.Criterion + " unknown"
 		}
+	}
+	return ""
+}
+
+// firstNotPassing names the first failing criterion, else the unknown ones.
+func firstNotPassing(rs []framework.Reason) string {
+	for _, r := range rs {
+		if r.Result == framework.Fail {
+			return r.Criterion + ": no"
+		}
+	}
+	var unknown []string
+	for _, r := range rs {
+		if r.Result == framework.Unknown {
+			unknown = append(unknown, r.Criterion)
+		}
+	}
+	if len(unknown) > 0 {
+		return "unknown: " + strings.Join(unknown, "; ")
 	}
 	return ""
 }

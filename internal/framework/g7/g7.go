@@ -48,6 +48,22 @@ var Names = map[string]string{
 	OpenSourceAIOpenData: "Open Source AI with Open Data",
 }
 
+// Step is one rung of the spectrum: a tier and the criteria it adds to the tiers below it.
+type Step struct {
+	Tier     string
+	Criteria []string
+}
+
+// Ladder lists the tiers from the bottom of the spectrum up with the criteria each adds, as
+// FRAMEWORKS.md §2 defines them; the closed tier needs nothing.
+var Ladder = []Step{
+	{Closed, nil},
+	{WeightsAvailable, []string{criterionWeights, criterionDeploy}},
+	{OpenWeights, []string{criterionWeightsTerms, criterionDeployTerms}},
+	{OpenSourceAI, []string{criterionTraining, criterionDataInfo}},
+	{OpenSourceAIOpenData, []string{criterionFullData}},
+}
+
 // Evaluate judges the criteria from the bottom of the spectrum up and returns the highest tier
 // whose criteria all hold.
 func Evaluate(f *evidence.Facts) framework.Verdict {
