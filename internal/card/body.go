@@ -40,6 +40,7 @@ func (c *Card) analyseBody(lines []string, first int) {
 	c.findLinks(bl)
 	c.findPapers(bl)
 	c.findClaims(bl)
+	c.findProseBases(bl)
 }
 
 var fenceRe = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")

@@ -83,6 +83,9 @@ type Card struct {
 	// Claims lists the places where the prose calls the model, its release or its base open
 	// source.
 	Claims []Claim
+	// ProseBases lists base models named in the prose ("based on Llama 2"), for cards whose
+	// front matter has no base_model or one nobody knows.
+	ProseBases []ProseBase
 
 	// Problems records what could not be read; a card with problems is still analysed.
 	Problems []Problem

@@ -33,6 +33,31 @@ func (v *view) lineage() {
 		}
 		v.facts.Lineage = append(v.facts.Lineage, p)
 	}
+	v.proseLineage()
+}
+
+// proseLineage adds the model families the prose says the release derives from ("based on
+// Llama 2, it is also subject to the Llama 2 license"), when no declared base has known terms:
+// a card without base_model, or whose base is a repository nobody has catalogued.
+func (v *view) proseLineage() {
+	for _, p := range v.facts.Lineage {
+		if p.License != "" {
+			return
+		}
+	}
+	seen := map[string]bool{}
+	for _, pb := range v.card.ProseBases {
+		e, ok := v.cat.KnownFamily(pb.Name)
+		if !ok || seen[e.Key] {
+			continue
+		}
+		seen[e.Key] = true
+		v.facts.Lineage = append(v.facts.Lineage, Parent{
+			Ref: pb.Name, Relation: "derived", Source: "prose",
+			License: e.ID, Key: e.Key, Open: e.Open(), Restrictions: e.Restrictions(),
+			Evidence: []string{v.cardLine(pb.Line, pb.Excerpt), v.ev.add("catalogue", "families:"+strings.ToLower(pb.Name), "", pb.Name+" is released under "+e.Name)},
+		})
+	}
 }
 
 // datasets records the training datasets the card names.
@@ -149,7 +174,11 @@ func (v *view) consistency() {
 		who = "the licence file declares "
 	}
 	for _, p := range v.facts.Lineage {
-		if p.License == "" || p.Open {
+		if p.License == "" {
+			continue
+		}
+		if p.Open {
+			v.relabelled(own, who, p)
 			continue
 		}
 		for _, d := range own {
@@ -209,6 +238,44 @@ func firstN(s []string, n int) []string {
 		return append(append([]string{}, s[:n]...), fmt.Sprintf("and %d more", len(s)-n))
 	}
 	return s
+}
+
+// relabelled flags a derivative of an openly licensed base declared under terms with fewer
+// conditions than the base's (MIT on an Apache-2.0 base drops the notice and patent terms;
+// anything permissive on a copyleft base drops copyleft): the base's licence does not allow
+// its work to be relicensed that way.
+func (v *view) relabelled(own []License, who string, p Parent) {
+	base, ok := conditionRank(p.Key)
+	if !ok {
+		return
+	}
+	for _, d := range own {
+		r, ok := conditionRank(d.Key)
+		if !ok || !d.Open || d.Key == p.Key || r >= base {
+			continue
+		}
+		v.finding("license-conflict", Medium, who+d.Expression+" but the base model "+strings.TrimPrefix(p.Ref, "hf:")+" is under "+p.License+", whose conditions a derivative must keep; its work cannot be relabelled with fewer conditions", append(append([]string{}, d.Evidence...), p.Evidence...)...)
+	}
+}
+
+// conditionRank orders open licences by the conditions they put on redistribution: 0 none
+// (public domain dedications), 1 notice, 2 notice plus change and patent terms, 3 weak or
+// share-alike copyleft, 4 strong copyleft. Keys outside the table give false.
+func conditionRank(key string) (int, bool) {
+	k := strings.ToLower(key)
+	switch {
+	case k == "cc0-1.0" || k == "unlicense" || k == "wtfpl" || k == "0bsd" || k == "mit-0":
+		return 0, true
+	case k == "mit" || strings.HasPrefix(k, "bsd-") || k == "isc" || k == "zlib" || k == "bsl-1.0":
+		return 1, true
+	case k == "apache-2.0" || strings.HasPrefix(k, "cc-by-") && !strings.Contains(k, "-sa-") && !strings.Contains(k, "-nc") && !strings.Contains(k, "-nd"):
+		return 2, true
+	case k == "mpl-2.0" || strings.HasPrefix(k, "lgpl-") || strings.HasPrefix(k, "cc-by-sa-") || k == "odbl-1.0" || strings.HasPrefix(k, "epl-"):
+		return 3, true
+	case strings.HasPrefix(k, "gpl-") || strings.HasPrefix(k, "agpl-"):
+		return 4, true
+	}
+	return 0, false
 }
 
 func firstGateKey(v *view) string {
