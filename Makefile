@@ -7,7 +7,7 @@ FUZZTIME ?= 30s
 # internal/artifact, which `go test -list` finds.
 FUZZ_TARGETS ?= ./internal/card:FuzzParse ./internal/license:FuzzIdentify ./internal/license:FuzzTokenize ./internal/framework/mof:FuzzParseRecord ./internal/release:FuzzUnmarshal
 
-.PHONY: fuzz bench-pickle
+.PHONY: fuzz bench-pickle eval
 
 # fuzz runs each fuzz target for FUZZTIME, one after another. A target that finds a crasher
 # fails (the input is left under the package's testdata/fuzz). A target that fails without
@@ -33,3 +33,8 @@ fuzz:
 # bench-pickle times the pickle opcode walk against Python's pickletools (see bench/).
 bench-pickle:
 	bench/pickle_walk.sh
+
+# eval runs glassbox over the real-world data in ../shared/eval, prints one table and rewrites
+# EVAL.md; it fails when an area is below its bar (CI runs the same program, see .ci/run).
+eval:
+	$(GO) run ./cmd/glassbox-eval -markdown EVAL.md

@@ -1,0 +1,252 @@
+package eval
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedEval is the real evaluation data, ../shared/eval beside the repository root; tests that
+// need it skip when it is absent.
+func sharedEval(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "eval")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("skipping: the shared evaluation data is not at %s (it sits beside the repository): %v", dir, err)
+	}
+	return dir
+}
+
+func TestRowBar(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		row            Row
+		ok             bool
+		result, bar    string
+		wantStatusText string
+	}{
+		{"all of all", Row{Passed: 27, Total: 27, Want: 27, Bar: 100}, true, "27/27", "all", "ok"},
+		{"one short of all", Row{Passed: 122, Total: 123, Want: 123, Bar: 100}, false, "122/123", "all", "FAIL"},
+		{"exactly 95%", Row{Passed: 19, Total: 20, Bar: 95}, true, "19/20", "≥95%", "ok"},
+		{"just under 95%", Row{Passed: 25, Total: 27, Bar: 95}, false, "25/27", "≥95%", "FAIL"},
+		{"above 90%", Row{Passed: 25, Total: 27, Bar: 90}, true, "25/27", "≥90%", "ok"},
+		{"below 90%", Row{Passed: 21, Total: 27, Bar: 90}, false, "21/27", "≥90%", "FAIL"},
+		{"items vanished", Row{Passed: 26, Total: 26, Want: 27, Bar: 100}, false, "26/26 (want 27 items)", "all", "FAIL"},
+		{"nothing compared", Row{Bar: 90}, false, "0/0", "≥90%", "FAIL"},
+		{"unreadable data", Row{Passed: 5, Total: 5, Bar: 100, Err: "no such file"}, false, "error", "all", "FAIL"},
+	}
+	for _, tt := range tests {
+		if got := tt.row.OK(); got != tt.ok {
+			t.Errorf("%s: OK() = %v, want %v", tt.name, got, tt.ok)
+		}
+		if got := tt.row.Result(); got != tt.result {
+			t.Errorf("%s: Result() = %q, want %q", tt.name, got, tt.result)
+		}
+		if got := tt.row.BarText(); got != tt.bar {
+			t.Errorf("%s: BarText() = %q, want %q", tt.name, got, tt.bar)
+		}
+		if got := tt.row.Status(); got != tt.wantStatusText {
+			t.Errorf("%s: Status() = %q, want %q", tt.name, got, tt.wantStatusText)
+		}
+	}
+	rep := &Report{Rows: []Row{{Passed: 1, Total: 1, Bar: 100}, {Passed: 0, Total: 1, Bar: 100, Measure: "bad"}}}
+	if rep.OK() || len(rep.Failed()) != 1 || rep.Failed()[0].Measure != "bad" {
+		t.Errorf("a report with one failing row: OK %v, failed %v", rep.OK(), rep.Failed())
+	}
+	if (&Report{}).OK() {
+		t.Error("an empty report is OK; it must not pass")
+	}
+}
+
+func TestRunMissingDir(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "no-such-eval")
+	_, err := Run(missing)
+	if !errors.Is(err, ErrNoData) {
+		t.Fatalf("Run(%s) = %v, want ErrNoData", missing, err)
+	}
+	for _, want := range []string{"evaluation data not found", missing, "-shared"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(file); !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Run on a file = %v, want ErrNoData saying it is not a directory", err)
+	}
+}
+
+// TestRunEmptyDir: a data folder with nothing in it gives failing rows that say what could not
+// be read, for every area, and no panic.
+func TestRunEmptyDir(t *testing.T) {
+	t.Parallel()
+	rep, err := Run(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() {
+		t.Fatal("an empty data folder passes the bars")
+	}
+	areas := map[string]bool{}
+	for _, r := range rep.Rows {
+		areas[r.Area] = true
+		if r.OK() || r.Err == "" {
+			t.Errorf("%s / %s: ok %v, error %q; want a failing row with the read error", r.Area, r.Measure, r.OK(), r.Err)
+		}
+	}
+	for _, a := range []string{"MOT parity", osaiArea, licenceArea, pickleArea, ggufArea, safetensorsArea, cardArea} {
+		if !areas[a] {
+			t.Errorf("area %s has no row", a)
+		}
+	}
+}
+
+// TestRunRealData pins what the harness reports on the real data.
+func TestRunRealData(t *testing.T) {
+	t.Parallel()
+	rep, err := Run(sharedEval(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]Row{}
+	for _, r := range rep.Rows {
+		rows[r.Area+" / "+r.Measure] = r
+	}
+	want := map[string]string{
+		"MOT parity / fixtures: class and progress as the reference tool":                                      "27/27",
+		"MOT parity / records: class and progress as the reference tool":                                       "123/123",
+		osaiArea + " / record scores as records-summary.tsv (4 decimals)":                                      "56/56",
+		licenceArea + " / AI licence texts: key and version (texts-expected.tsv)":                              "29/29",
+		licenceArea + " / in-the-wild LICENSE files: key (labels.tsv, skip rows excluded)":                     "15/15",
+		pickleArea + " / dangerous files found dangerous (expected.json)":                                      "65/65",
+		pickleArea + " / clean files not found dangerous":                                                      "10/10",
+		pickleArea + " / imports as the reference lists them, classed at least as strictly":                    "76/76",
+		ggufArea + " / headers as @huggingface/gguf reads them (expected/*.json)":                              "3/3",
+		ggufArea + " / malformed files rejected with an error (malformed/)":                                    "1/1",
+		safetensorsArea + " / tensors, parameters per dtype, metadata (expected/*.json)":                       "7/7",
+		safetensorsArea + " / malformed files rejected with an error (malformed/)":                             "5/5",
+		cardArea + " / declared licence, normalised (labels.tsv declared_license)":                             "27/27",
+		cardArea + " / base models (front matter) (labels.tsv base_models)":                                    "27/27",
+		cardArea + " / datasets (front matter) (labels.tsv datasets)":                                          "27/27",
+		cardArea + " / inherited licence conflict vs license-conflict finding (labels.tsv inherited_conflict)": "",
+		cardArea + " / open-source claim in the prose (labels.tsv claims_open_source)":                         "",
+	}
+	for key, result := range want {
+		r, ok := rows[key]
+		if !ok {
+			t.Errorf("no row %q", key)
+			continue
+		}
+		if result != "" && (r.Result() != result || !r.OK()) {
+			t.Errorf("%s: %s %s, want %s ok", key, r.Result(), r.Status(), result)
+		}
+		if r.Area == cardArea && r.Total != cardRows {
+			t.Errorf("%s: %d cards scored, want %d", key, r.Total, cardRows)
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("%d rows, want %d", len(rows), len(want))
+	}
+	// The c30 open-source claim rests on a comparison the label itself calls implicit.
+	found := false
+	for _, d := range rep.Disagreements {
+		if d.ID == "c30-salesforce--xlam-2-3b-fc-r-gguf" && d.Field == "claims_open_source" {
+			found = true
+			if d.Glassbox != "no" || d.Expected != "yes" || d.Reason != LabelWrong || d.Why == "" {
+				t.Errorf("c30 claim disagreement %+v, want glassbox no, label yes, reason %s with why", d, LabelWrong)
+			}
+		}
+	}
+	if !found {
+		t.Error("the c30 open-source claim disagreement is not listed")
+	}
+	for _, d := range rep.Disagreements {
+		if d.Reason == Unreviewed {
+			t.Logf("unreviewed disagreement: %+v", d)
+		}
+	}
+}
+
+// TestOutputDeterministic: two runs give the same bytes, and EVAL.md says how it is made.
+func TestOutputDeterministic(t *testing.T) {
+	t.Parallel()
+	dir := sharedEval(t)
+	var outs [2][2]bytes.Buffer
+	for i := range outs {
+		rep, err := Run(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rep.Text(&outs[i][0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := rep.Markdown(&outs[i][1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if outs[0][0].String() != outs[1][0].String() || outs[0][1].String() != outs[1][1].String() {
+		t.Error("two runs gave different output")
+	}
+	md := outs[0][1].String()
+	first, _, _ := strings.Cut(md, "\n")
+	if !strings.Contains(first, "make eval") || !strings.Contains(first, "go run ./cmd/glassbox-eval -markdown EVAL.md") {
+		t.Errorf("EVAL.md's first line %q does not say it is generated by make eval and how", first)
+	}
+	for _, want := range []string{"| area | measure | result | bar | status |", "| MOT parity | fixtures: class and progress as the reference tool | 27/27 | all | ok |", "## Disagreements"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("EVAL.md lacks %q", want)
+		}
+	}
+}
+
+func TestDisagreementsSortedWithReasons(t *testing.T) {
+	t.Parallel()
+	rep := &Report{Disagreements: []Disagreement{
+		{Area: cardArea, ID: "c30-salesforce--xlam-2-3b-fc-r-gguf", Field: "claims_open_source"},
+		{Area: cardArea, ID: "c02", Field: "datasets"},
+		{Area: "A", ID: "z", Field: "x"},
+	}}
+	rep.finish()
+	var got []string
+	for _, d := range rep.Disagreements {
+		got = append(got, d.Area+"|"+d.ID+"|"+d.Reason)
+	}
+	want := "A|z|unreviewed Model cards|c02|unreviewed Model cards|c30-salesforce--xlam-2-3b-fc-r-gguf|label wrong"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
+func TestOSAIIndexRow(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "osai"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	table := "file\tname\tscore\nA\tA\t0.9583\nB Two\tB\t0.5000\nC\tC\t1.0000\n"
+	if err := os.WriteFile(filepath.Join(dir, "osai", "records-summary.tsv"), []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]float64{"A.yaml": 23.0 / 24, "B Two.yaml": 0.5001}
+	rep := &Report{}
+	osaiIndex(dir, rep, func(path string) (float64, error) {
+		s, ok := scores[filepath.Base(path)]
+		if !ok {
+			return 0, errors.New("no record")
+		}
+		return s, nil
+	})
+	if len(rep.Rows) != 1 || rep.Rows[0].Result() != "1/3 (want 56 items)" || rep.Rows[0].OK() {
+		t.Errorf("rows %+v, want one failing row 1/3", rep.Rows)
+	}
+	if len(rep.Disagreements) != 2 || rep.Disagreements[0].Glassbox != "0.5001" || !strings.Contains(rep.Disagreements[1].Glassbox, "no record") {
+		t.Errorf("disagreements %+v", rep.Disagreements)
+	}
+}
