@@ -480,3 +480,64 @@ func TestInheritedRestrictionsNotRepeated(t *testing.T) {
 		t.Errorf("restrictions (-want +got):\n%s", diff)
 	}
 }
+
+// TestProseLineage: a base named only in the prose carries its terms when no declared base is
+// known; a known declared base makes the prose irrelevant.
+func TestProseLineage(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, front, body string
+		wantRefs          []string
+		wantConflict      bool
+	}{
+		{"prose only", "license: cc-by-nc-4.0", "# M\n\nM is a Bloom fine-tuned model trained on tweets.\n", []string{"Bloom"}, true},
+		{"unknown declared base", "license: wtfpl\nbase_model: someone/unknown-7b", "As this model is based on Llama 2, it is also subject to the Llama 2 licence.\n", []string{"hf:someone/unknown-7b", "Llama 2"}, true},
+		{"known declared base wins", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B", "Based on Llama 2 ideas.\n", []string{"hf:meta-llama/Llama-3.1-8B"}, false},
+		{"architecture only", "license: apache-2.0", "A decoder based on the Llama 2 architecture, trained from scratch.\n", nil, false},
+		{"unknown family", "license: apache-2.0", "Based on Qwen2.5 with more data.\n", nil, false},
+		{"same terms", "license: llama2", "This model is based on Llama 2.\n", []string{"Llama 2"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := detect(t, build(text("README.md", card(tc.front, tc.body)), weights("model.safetensors", 10)))
+			var refs []string
+			for _, p := range f.Lineage {
+				refs = append(refs, p.Ref)
+				if p.Source == "prose" && (p.License == "" || len(p.Evidence) != 2) {
+					t.Errorf("prose parent %+v lacks terms or evidence", p)
+				}
+			}
+			if diff := cmpDiff(tc.wantRefs, refs); diff != "" {
+				t.Errorf("lineage (-want +got):\n%s", diff)
+			}
+			if got := len(findings(f, "license-conflict")) > 0; got != tc.wantConflict {
+				t.Errorf("license-conflict = %v, want %v: %+v", got, tc.wantConflict, f.Findings)
+			}
+		})
+	}
+}
+
+// TestRelabelledOpenBase: a derivative of an open base may add conditions, never drop them.
+func TestRelabelledOpenBase(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		declared string
+		conflict bool
+	}{
+		{"mit", true},         // Apache-2.0 base relabelled MIT: notice and patent terms dropped
+		{"cc0-1.0", true},     // public domain dedication drops everything
+		{"apache-2.0", false}, // same terms
+		{"gpl-3.0", false},    // more conditions are allowed
+		{"llama3.1", false},   // restrictive, not "more permissive": not this rule
+	} {
+		f := detect(t, build(text("README.md", card("license: "+tc.declared+"\nbase_model: Qwen/Qwen3-8B\nbase_model_relation: quantized", "")), weights("model.safetensors", 10)))
+		got := findings(f, "license-conflict")
+		if (len(got) > 0) != tc.conflict {
+			t.Errorf("%s over Apache-2.0 base: conflict %v, want %v (%+v)", tc.declared, len(got) > 0, tc.conflict, got)
+		}
+		if tc.conflict && (got[0].Severity != "medium" || !strings.Contains(got[0].Message, "cannot be relabelled")) {
+			t.Errorf("%s: finding %+v", tc.declared, got[0])
+		}
+	}
+}
