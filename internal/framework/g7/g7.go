@@ -154,6 +154,7 @@ func deploymentCode(f *evidence.Facts) framework.Reason {
 	default:
 		r.Result = framework.Unknown
 		r.Detail = "inference code could not be looked for"
+		r.Fix = "scan the complete release, or name the library that runs the model in the card"
 	}
 	return r
 }
@@ -165,6 +166,7 @@ func weightsTerms(f *evidence.Facts) framework.Reason {
 	case !w.Present:
 		r.Result = framework.Unknown
 		r.Detail = "no weights to judge"
+		r.Fix = "publish the weights, then their terms can be judged"
 	case !w.Known:
 		r.Result = framework.Unknown
 		r.Detail = "no identifiable licence covers the weights"
@@ -198,7 +200,7 @@ func componentTerms(f *evidence.Facts, id component.ID, criterion, fix string) f
 	r := framework.Reason{Criterion: criterion, Evidence: framework.Ev(c.Evidence...)}
 	switch {
 	case c.Status == evidence.Unknown:
-		r.Result, r.Detail = framework.Unknown, strings.ToLower(c.Name)+" could not be looked for"
+		r.Result, r.Detail, r.Fix = framework.Unknown, strings.ToLower(c.Name)+" could not be looked for", "scan the complete release"
 	case c.Status == evidence.Absent:
 		r.Result, r.Detail, r.Fix = framework.Fail, "no "+strings.ToLower(c.Name)+" in the release", fix
 	case c.License == "":
@@ -215,15 +217,26 @@ func dataInformation(f *evidence.Facts) framework.Reason {
 	data := f.Component(component.Datasets)
 	card := f.Component(component.DataCard)
 	r := framework.Reason{Criterion: criterionDataInfo, Evidence: framework.Ev(append(append([]string{}, data.Evidence...), card.Evidence...)...)}
+	named := strings.Join(firstN(data.Locations, 3), ", ")
 	switch {
 	case data.Status == evidence.Present && data.Open:
-		r.Result, r.Detail = framework.Pass, "training data released under "+data.License
+		// The full data is the most complete Data Information there is.
+		r.Result, r.Detail = framework.Pass, "training data released under "+data.License+" ("+named+")"
+	case card.Status == evidence.Present && data.Status == evidence.Present:
+		r.Result, r.Detail = framework.Pass, "Data Information: data card at "+strings.Join(firstN(card.Locations, 2), ", ")+", and the training datasets are named ("+named+")"
 	case card.Status == evidence.Present:
 		r.Result, r.Detail = framework.Pass, "Data Information: data card at "+strings.Join(firstN(card.Locations, 2), ", ")
 	case card.Status == evidence.Unknown:
 		// Named datasets without open terms leave Data Information to a data card that an
 		// incomplete inventory may have missed.
 		r.Result, r.Detail = framework.Unknown, "data documentation could not be looked for"
+		r.Fix = "scan the complete release"
+	case data.Status == evidence.Present && data.License == "":
+		r.Result, r.Detail = framework.Unknown, "training datasets named ("+named+") but neither their licences nor a data card describing them were found"
+		r.Fix = "scan with the Hub source to read the datasets' cards, or publish a data card describing all training data"
+	case data.Status == evidence.Present:
+		r.Result, r.Detail = framework.Fail, "training datasets named ("+named+") under "+data.License+", not open terms, and no data card describes them"
+		r.Fix = "publish a data card describing all training data (provenance, selection, processing, where to obtain each dataset) or release the data under open terms"
 	default:
 		r.Result, r.Detail = framework.Fail, "no training data and no description of it (data card, datasheet, training-data section)"
 		r.Fix = "publish a data card describing all training data (provenance, selection, processing) or the data itself"
@@ -244,7 +257,7 @@ func fullData(f *evidence.Facts) framework.Reason {
 		r.Result, r.Detail = framework.Fail, "training data under "+data.License+", not open terms"
 		r.Fix = "release the training data under open terms (CC-BY-4.0, CDLA-Permissive-2.0, ODC-By-1.0)"
 	case data.Status == evidence.Unknown:
-		r.Result, r.Detail = framework.Unknown, "datasets could not be looked for"
+		r.Result, r.Detail, r.Fix = framework.Unknown, "datasets could not be looked for", "scan the complete release"
 	default:
 		r.Result, r.Detail = framework.Fail, "the training data is not released"
 		r.Fix = "release the full training data under open terms to reach open-source-ai-open-data"

@@ -275,8 +275,8 @@ func checkReasons(t *testing.T, rs []framework.Reason) {
 		if r.Evidence == nil {
 			t.Errorf("%s: evidence is nil, want a non-nil slice", r.Criterion)
 		}
-		if r.Result == framework.Fail && r.Fix == "" {
-			t.Errorf("%s failed without a fix (%s)", r.Criterion, r.Detail)
+		if r.Result != framework.Pass && r.Fix == "" {
+			t.Errorf("%s is %s without a fix (%s)", r.Criterion, r.Result, r.Detail)
 		}
 		if r.Result == framework.Pass && r.Fix != "" {
 			t.Errorf("%s passed but carries a fix %q", r.Criterion, r.Fix)
@@ -307,11 +307,17 @@ func TestReasonDetails(t *testing.T) {
 			Restrictions: []string{"700M MAU cap (inherited from meta-llama/Llama-3.1-8B)"},
 		})), 2, []string{"Apache-2.0 AND LicenseRef-Llama-3.1-Community", "inherited from meta-llama/Llama-3.1-8B"}},
 		{"open data", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-4.0", true, "E6")), 6, []string{"CC-BY-4.0"}},
+		{"named restricted data, no card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6")), 5, []string{"training datasets named (datasets)", "CC-BY-NC-4.0, not open terms", "no data card"}},
+		{"named data, licences unread", facts(openWeights, with(component.Datasets, evidence.Present, "", false, "E6")), 5, []string{"neither their licences nor a data card"}},
+		{"named data and a card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6"), with(component.DataCard, evidence.Present, "", false, "E7")), 5, []string{"data card at data_card", "datasets are named"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := g7.Evaluate(tt.facts).Reasons[tt.index]
+			if r.Result != framework.Pass && r.Fix == "" {
+				t.Errorf("%s: %s without a fix", r.Criterion, r.Result)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(r.Detail, w) {
 					t.Errorf("%s: detail %q does not contain %q", r.Criterion, r.Detail, w)

@@ -68,7 +68,7 @@ func parameters(f *evidence.Facts) framework.Reason {
 	case p.Status == evidence.Absent:
 		r.Result, r.Detail, r.Fix = framework.Fail, "no parameters released", "publish the weights under OSI-approved terms"
 	case !w.Present:
-		r.Result, r.Detail = framework.Unknown, "the parameters could not be looked for"
+		r.Result, r.Detail, r.Fix = framework.Unknown, "the parameters could not be looked for", "scan the complete release"
 	case !w.Known:
 		r.Result, r.Detail, r.Fix = framework.Unknown, "no identifiable licence covers the parameters", "declare the weights' licence"
 	case w.Open:
@@ -119,6 +119,7 @@ func code(f *evidence.Facts) framework.Reason {
 		r.Fix = "release " + strings.Join(append(missing, closed...), ", ") + " under OSI-approved licences"
 	case len(unknown) > 0:
 		r.Result = framework.Unknown
+		r.Fix = "scan the complete release and ship a licence that covers " + strings.Join(unknown, ", ")
 	}
 	if len(parts) == 0 {
 		r.Detail = "data processing, training, evaluation, inference, supporting libraries and architecture code all present under OSI-approved licences"
@@ -145,9 +146,9 @@ func dataInformation(f *evidence.Facts) framework.Reason {
 	case card.Status == evidence.Unknown:
 		// Named datasets without open terms leave Data Information to a data card that an
 		// incomplete inventory may have missed.
-		r.Result, r.Detail = framework.Unknown, "data documentation could not be looked for"
+		r.Result, r.Detail, r.Fix = framework.Unknown, "data documentation could not be looked for", "scan the complete release"
 	case card.Status == evidence.Present && paper.Status == evidence.Unknown && report.Status == evidence.Unknown:
-		r.Result, r.Detail = framework.Unknown, "a data card, but papers and reports could not be looked for"
+		r.Result, r.Detail, r.Fix = framework.Unknown, "a data card, but papers and reports could not be looked for", "scan the complete release, or link the paper or technical report from the card"
 	case card.Status == evidence.Present:
 		r.Result, r.Detail = framework.Fail, "a data card, but no paper or technical report to complete the description of the training data"
 		r.Fix = "publish a paper or technical report describing how the training data was obtained, selected and processed"
