@@ -51,6 +51,9 @@ func Evaluate(f *evidence.Facts) framework.Verdict {
 				r.Result, r.Detail = framework.Unknown, "could not be looked for"
 			}
 			r.Fix = fmt.Sprintf("publish the %s (needed for Class %s)", lower(info.Name), roman(info.Class))
+			if info.Optional {
+				r.Fix = fmt.Sprintf("publish the %s (optional in Class %s; it does not change the class)", lower(info.Name), roman(info.Class))
+			}
 		}
 		if info.Optional {
 			r.Detail += " (optional)"

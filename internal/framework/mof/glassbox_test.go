@@ -1,9 +1,12 @@
 package mof
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
+	"github.com/glassbox-dev/glassbox/internal/evidence"
+	"github.com/glassbox-dev/glassbox/internal/framework"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/google/go-cmp/cmp"
 )
@@ -332,4 +335,40 @@ func TestFromRecordNil(t *testing.T) {
 	if got.Class != 0 || got.Progress[3] != 0 || len(got.Components) != len(component.All) {
 		t.Errorf("Glassbox(FromRecord(nil, nil)) = %+v", got)
 	}
+}
+
+// TestEvaluateFixes: every component that does not pass says what to publish, and an optional
+// one says it does not change the class.
+func TestEvaluateFixes(t *testing.T) {
+	t.Parallel()
+	f := &evidence.Facts{Complete: true, HasCard: true, FilesSeen: 1}
+	for _, info := range component.All {
+		f.Components = append(f.Components, evidence.Component{ID: info.ID, Name: info.Name, Status: evidence.Absent, Evidence: []string{}})
+	}
+	v := Evaluate(f)
+	if len(v.Reasons) != len(component.All) {
+		t.Fatalf("%d reasons", len(v.Reasons))
+	}
+	for _, r := range v.Reasons {
+		info, _ := component.Lookup(componentID(t, r.Criterion))
+		switch {
+		case r.Result == framework.Pass:
+			t.Errorf("%s passes with nothing present", r.Criterion)
+		case info.Optional && !strings.Contains(r.Fix, "optional in Class"):
+			t.Errorf("%s is optional but its fix reads %q", r.Criterion, r.Fix)
+		case !info.Optional && !strings.Contains(r.Fix, "needed for Class "):
+			t.Errorf("%s fix %q does not name the class", r.Criterion, r.Fix)
+		}
+	}
+}
+
+func componentID(t *testing.T, name string) component.ID {
+	t.Helper()
+	for _, info := range component.All {
+		if info.Name == name {
+			return info.ID
+		}
+	}
+	t.Fatalf("no component %q", name)
+	return 0
 }
