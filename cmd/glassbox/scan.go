@@ -22,7 +22,7 @@ import (
 
 func newScan(stdout, stderr io.Writer) *cobra.Command {
 	var format, out string
-	var verbose bool
+	var verbose, explain bool
 	var opts auditOptions
 	c := &cobra.Command{
 		Use:   "scan TARGET...",
@@ -43,17 +43,29 @@ gated and private repositories, HF_HUB_OFFLINE=1 to audit from the local Hugging
 (HF_HUB_CACHE), GLASSBOX_CACHE_DIR for the on-disk HTTP cache that makes a second audit of an
 unchanged repository cost a few conditional requests.
 
-Formats: text (default; colour only on a terminal, NO_COLOR honoured) and json (the
-glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`,
+Every report places the release on the G7 spectrum (closed, weights-available, open-weights,
+open-source-ai, open-source-ai-open-data) and gives its MOF class, OSI OSAID verdict, European
+Open Source AI Index score and EU AI Act Art. 53(2) exemption verdict (not legal advice), each
+criterion citing evidence ids. --explain shows, for every tier from the bottom up, what holds
+and what is missing.
+
+Formats: text (default; colour only on a terminal, NO_COLOR honoured), json (the
+glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) and markdown
+(the whole report with the explanation, for pull requests and wikis).`,
 		Example: `  glassbox scan ./examples/open-weights
   glassbox scan hf:allenai/OLMo-2-1124-7B
   glassbox scan hf:meta-llama/Llama-3.2-1B --verify
   glassbox scan ./my-model --format json --output report.json
+  glassbox scan ./my-model --explain
+  glassbox scan hf:acme/model --format markdown --output report.md
   glassbox scan examples/* -v`,
 		Args: minArgs(1, "at least one TARGET (a model directory or snapshot file)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usageErr("scan: unknown --format %q (text or json)", format)
+			if format == "md" {
+				format = "markdown"
+			}
+			if format != "text" && format != "json" && format != "markdown" {
+				return usageErr("scan: unknown --format %q (text, json or markdown)", format)
 			}
 			var as []*assess.Assessment
 			for _, t := range args {
@@ -67,14 +79,15 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				if len(as) == 1 {
-					err = report.JSON(w, as[0])
-				} else {
-					err = report.JSONMany(w, as)
-				}
-			} else {
-				opt := report.TextOptions{Color: out == "" && colorOK(stdout), Verbose: verbose}
+			switch {
+			case format == "json" && len(as) == 1:
+				err = report.JSON(w, as[0])
+			case format == "json":
+				err = report.JSONMany(w, as)
+			case format == "markdown":
+				err = report.MarkdownMany(w, as)
+			default:
+				opt := report.TextOptions{Color: out == "" && colorOK(stdout), Verbose: verbose, Explain: explain}
 				for i, a := range as {
 					if i > 0 {
 						fmt.Fprintln(w)
@@ -90,9 +103,10 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array).`
 			return err
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown (the markdown report always includes the --explain sections)")
 	c.Flags().StringVarP(&out, "output", "o", "", "write the report to FILE instead of standard output")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every component, every fix and every evidence item")
+	c.Flags().BoolVar(&explain, "explain", false, "walk the spectrum from the bottom up (what holds and what is missing for each tier, with fixes) and detail every framework's criteria")
 	c.Flags().BoolVar(&opts.verify, "verify", false, "hash every weights file (SHA-256, in parallel) and check it against the Hugging Face cache blob name, checksum files and shard indexes; for a Hub target, hash the local copy (--weights, else the Hugging Face cache) against the Hub's LFS sha256")
 	c.Flags().StringVar(&opts.weights, "weights", "", "with --verify and a Hub target: the folder holding a local copy of the repository's files (default: its Hugging Face cache snapshot)")
 	addHubFlags(c, &opts)

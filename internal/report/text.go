@@ -18,6 +18,9 @@ type TextOptions struct {
 	Color bool
 	// Verbose lists every component and every evidence item.
 	Verbose bool
+	// Explain walks the spectrum from the bottom up (what holds, what is missing for each
+	// tier) and details every framework's criteria.
+	Explain bool
 }
 
 const (
@@ -55,10 +58,14 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 	d := Build(a)
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "%s — %s\n", p.paint(ansiBold, f.Name), p.paint(ansiBold+tierColour[a.Tier.Label], g7.Names[a.Tier.Label]))
-	for _, r := range a.Tier.Reasons {
-		fmt.Fprintf(b, "  %s %s: %s%s\n", p.paint(markColour[r.Result], mark[r.Result]), r.Criterion, r.Detail, evRefs(r.Evidence))
-		if r.Fix != "" && r.Result != framework.Pass && (opt.Verbose || isBlocking(a.Tier, r)) {
-			fmt.Fprintf(b, "      %s %s\n", p.paint(ansiDim, "to fix:"), r.Fix)
+	if opt.Explain {
+		textLadder(b, p, a)
+	} else {
+		for _, r := range a.Tier.Reasons {
+			fmt.Fprintf(b, "  %s %s: %s%s\n", p.paint(markColour[r.Result], mark[r.Result]), r.Criterion, r.Detail, evRefs(r.Evidence))
+			if r.Fix != "" && r.Result != framework.Pass && (opt.Verbose || isBlocking(a.Tier, r)) {
+				fmt.Fprintf(b, "      %s %s\n", p.paint(ansiDim, "to fix:"), r.Fix)
+			}
 		}
 	}
 	var line []string
@@ -111,6 +118,9 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 		}
 		fmt.Fprintf(b, "datasets: %s%s\n", strings.Join(parts, ", "), evRefs(datasetEvidence(f.Datasets)))
 	}
+	if opt.Explain {
+		textFrameworks(b, p, a)
+	}
 	if opt.Verbose {
 		fmt.Fprintln(b, "components:")
 		for _, c := range f.Components {
@@ -120,6 +130,9 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 			}
 			fmt.Fprintf(b, "  %-32s %-8s %s%s%s\n", c.Name, c.Status, strings.Join(c.Locations, ", "), lic, evRefs(c.Evidence))
 		}
+	}
+	if opt.Explain && len(f.Findings) > 0 {
+		fmt.Fprintln(b, "\nFindings:")
 	}
 	for _, fi := range f.Findings {
 		sev := strings.ToUpper(fi.Severity)

@@ -3,6 +3,7 @@
 package osaid
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
@@ -90,7 +91,11 @@ func code(f *evidence.Facts) framework.Reason {
 	var missing, closed, unknown []string
 	for _, id := range codeChecklist {
 		c := f.Component(id)
-		r.Evidence = append(r.Evidence, c.Evidence...)
+		for _, e := range c.Evidence {
+			if !slices.Contains(r.Evidence, e) {
+				r.Evidence = append(r.Evidence, e)
+			}
+		}
 		name := strings.ToLower(c.Name)
 		switch {
 		case c.Status == evidence.Absent:
