@@ -194,3 +194,31 @@ type failingTransport struct{}
 func (failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
 }
+
+// BenchmarkAuditCached measures a re-audit of an unchanged model (a fine-tune, its base, two
+// datasets) with a warm HTTP cache at 50 ms per request: only the four info requests go out.
+func BenchmarkAuditCached(b *testing.B) {
+	h := newFakeHub(b, fixtures(b)...)
+	h.Latency = 50 * time.Millisecond
+	dir := b.TempDir()
+	warm, _ := clientFor(h, "hf_good")
+	warm.Cache = &HTTPCache{Dir: dir}
+	if _, err := audit(context.Background(), warm, "acme/tiny-chat"); err != nil {
+		b.Fatal(err)
+	}
+	var reqs int64
+	var total time.Duration
+	for b.Loop() {
+		c, _ := clientFor(h, "hf_good")
+		c.Cache = &HTTPCache{Dir: dir}
+		start := time.Now()
+		rel, err := audit(context.Background(), c, "acme/tiny-chat")
+		total += time.Since(start)
+		if err != nil || len(rel.Datasets) != 2 || len(rel.Parents) != 1 {
+			b.Fatal(err)
+		}
+		reqs = c.Requests()
+	}
+	b.ReportMetric(float64(reqs), "requests/op")
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "wall-ms/op")
+}
