@@ -80,8 +80,10 @@ type License struct {
 
 // Dataset is a training dataset the release names.
 type Dataset struct {
-	Ref      string   `json:"ref"`
-	License  string   `json:"license,omitempty"`
+	Ref     string `json:"ref"`
+	License string `json:"license,omitempty"`
+	// Open: the licence is open terms for data (known only when License is set).
+	Open     bool     `json:"open,omitempty"`
 	Evidence []string `json:"evidence"`
 }
 
@@ -97,8 +99,14 @@ type Parent struct {
 	Restrictions []string `json:"restrictions,omitempty"`
 	// Source is "prose" when only the card's prose names the base ("based on Llama 2"); empty
 	// for a declared base_model.
-	Source   string   `json:"source,omitempty"`
-	Evidence []string `json:"evidence"`
+	Source string `json:"source,omitempty"`
+	// Gated is the base's Hub gate ("auto", "manual") when its release was read.
+	Gated string `json:"gated,omitempty"`
+	// DataRead: the base's own card was read, so Datasets is what it names (maybe nothing).
+	DataRead bool `json:"data_read,omitempty"`
+	// Datasets are the training datasets the base's card names, with their licences.
+	Datasets []Dataset `json:"datasets,omitempty"`
+	Evidence []string  `json:"evidence"`
 }
 
 // Artifact is one weights file or pointer.

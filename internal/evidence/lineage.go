@@ -27,6 +27,7 @@ func (v *view) lineage() {
 			// The base's own card, read from the Hub, says what its terms are.
 			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
 			p.Evidence = append(p.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
+			v.parentData(&p, b)
 		} else if e, ok := v.cat.KnownBase(b); ok {
 			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
 			p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(b), "", b+" is released under "+e.Name))
@@ -70,7 +71,7 @@ func (v *view) datasets() {
 		}
 		ds := Dataset{Ref: ref, Evidence: []string{ev}}
 		if e, loc, ok := v.relatedLicence(v.rel.Datasets, d); ok {
-			ds.License = e.ID
+			ds.License, ds.Open = e.ID, e.Open()
 			ds.Evidence = append(ds.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
 		}
 		v.facts.Datasets = append(v.facts.Datasets, ds)
@@ -325,14 +326,52 @@ func familyOf(key string) string {
 	return strings.TrimRight(key, "0123456789.-")
 }
 
+// parentData records what the base's own release, read from the Hub, says of its training
+// data (the datasets its card names, with the licences their cards declare) and whether its
+// downloads are gated, so the OSAI index can judge the base model's parameters.
+func (v *view) parentData(p *Parent, id string) {
+	r := related(v.rel.Parents, id)
+	if r == nil {
+		return
+	}
+	if r.Hub != nil {
+		p.Gated = r.Hub.Gated
+	}
+	t, ok := r.Text("README.md")
+	if !ok {
+		return
+	}
+	c := card.Parse("README.md", []byte(t.Content))
+	p.DataRead = true
+	for _, d := range c.Datasets {
+		ds := Dataset{Ref: "hf:datasets/" + strings.TrimPrefix(d, "datasets/"), Evidence: []string{v.ev.add("card", "hf:"+r.Hub.ID+"/README.md:"+itoa(c.FieldLines["datasets"]), "", "datasets: "+d)}}
+		if strings.Contains(d, "://") {
+			ds.Ref = d
+		}
+		if e, loc, ok := v.relatedLicence(r.Datasets, d); ok {
+			ds.License = e.ID
+			ds.Open = e.Open()
+			ds.Evidence = append(ds.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
+		}
+		p.Datasets = append(p.Datasets, ds)
+	}
+}
+
+// related finds the release with Hub id id among rels, or nil.
+func related(rels []*release.Release, id string) *release.Release {
+	id = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(id, "hf:"), "datasets/"))
+	for _, r := range rels {
+		if r != nil && r.Hub != nil && strings.ToLower(r.Hub.ID) == id {
+			return r
+		}
+	}
+	return nil
+}
+
 // relatedLicence finds, among releases read alongside this one (base models, datasets), the one
 // with Hub id id, and the licence its own card declares. loc names the card field for evidence.
 func (v *view) relatedLicence(rels []*release.Release, id string) (e *license.Entry, loc string, ok bool) {
-	id = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(id, "hf:"), "datasets/"))
-	for _, r := range rels {
-		if r == nil || r.Hub == nil || strings.ToLower(r.Hub.ID) != id {
-			continue
-		}
+	if r := related(rels, id); r != nil {
 		t, found := r.Text("README.md")
 		if !found {
 			return nil, "", false

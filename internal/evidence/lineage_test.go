@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -540,4 +541,39 @@ func TestRelabelledOpenBase(t *testing.T) {
 			t.Errorf("%s: finding %+v", tc.declared, got[0])
 		}
 	}
+}
+
+// TestParentData: a base model read from the Hub brings what its own card says of its training
+// data and whether its downloads are gated.
+func TestParentData(t *testing.T) {
+	t.Parallel()
+	rel := build(text("README.md", card("license: apache-2.0\nbase_model: acme/base-7b", "# M\n\nA fine-tune.\n")), weights("model.safetensors", 10))
+	base := build(text("README.md", card("license: apache-2.0\ndatasets:\n- acme/web\n- acme/books", "# Base\n\nThe base.\n")))
+	base.Hub = &release.HubInfo{Kind: "model", ID: "acme/base-7b", Gated: "auto"}
+	web := build(text("README.md", card("license: odc-by", "# Web\n")))
+	web.Hub = &release.HubInfo{Kind: "dataset", ID: "acme/web"}
+	books := build(text("README.md", card("license: cc-by-nc-4.0", "# Books\n")))
+	books.Hub = &release.HubInfo{Kind: "dataset", ID: "acme/books"}
+	base.Datasets = []*release.Release{web, books}
+	rel.Parents = []*release.Release{base}
+	f := detect(t, rel)
+	if len(f.Lineage) != 1 {
+		t.Fatalf("lineage %+v", f.Lineage)
+	}
+	p := f.Lineage[0]
+	if !p.DataRead || p.Gated != "auto" || len(p.Datasets) != 2 {
+		t.Fatalf("parent %+v", p)
+	}
+	got := []string{}
+	for _, d := range p.Datasets {
+		got = append(got, fmt.Sprintf("%s %s %v", d.Ref, d.License, d.Open))
+		if len(d.Evidence) != 2 {
+			t.Errorf("%s evidence %v, want the base card's field and the dataset card's licence", d.Ref, d.Evidence)
+		}
+	}
+	want := []string{"hf:datasets/acme/web ODC-By-1.0 true", "hf:datasets/acme/books CC-BY-NC-4.0 false"}
+	if diff := cmpDiff(want, got); diff != "" {
+		t.Errorf("parent datasets (-want +got):\n%s", diff)
+	}
+	checkEvidenceIDs(t, f)
 }

@@ -299,9 +299,54 @@ func datasourcesBase(f *evidence.Facts) framework.Reason {
 	if len(f.Lineage) == 0 {
 		return mirror(datasourcesEnd(f))
 	}
-	return reason(framework.Unknown,
-		"the base model ("+list(parents(f))+") has its own training data, which glassbox judges only when it audits that release",
-		"audit the base model's release and judge its training data there", lineageEvidence(f))
+	var open, other, unread, none []string
+	var ev []string
+	for _, p := range f.Lineage {
+		ref := strings.TrimPrefix(p.Ref, "hf:")
+		if !p.DataRead {
+			unread = append(unread, ref)
+			continue
+		}
+		if len(p.Datasets) == 0 {
+			none = append(none, ref)
+		}
+		for _, d := range p.Datasets {
+			ev = append(ev, d.Evidence...)
+			name := strings.TrimPrefix(d.Ref, "hf:datasets/")
+			if d.Open {
+				open = append(open, name+" ("+d.License+")")
+			} else {
+				lic := d.License
+				if lic == "" {
+					lic = "licence not read"
+				}
+				other = append(other, name+" ("+lic+")")
+			}
+		}
+	}
+	ev = append(ev, lineageEvidence(f)...)
+	switch {
+	case len(unread) > 0 && len(open)+len(other) == 0:
+		return reason(framework.Unknown,
+			"the base model ("+list(unread)+") has its own training data; its release was not read (offline, or not a Hub model)",
+			"scan the model as hf:ORG/NAME so the base model's card and datasets are read", ev)
+	case len(open) > 0 && len(other)+len(none)+len(unread) == 0:
+		return reason(framework.Pass, "the base model's card names its training data, all shared under open terms: "+list(open), "", ev)
+	case len(open)+len(other) > 0:
+		d := "the base model's card names training data: "
+		if len(open) > 0 {
+			d += "open: " + list(open) + "; "
+		}
+		if len(other) > 0 {
+			d += "not open or not known to be: " + list(other) + "; "
+		}
+		if len(none)+len(unread) > 0 {
+			d += "nothing known of " + list(append(none, unread...)) + "; "
+		}
+		return reason(framework.Partial, strings.TrimSuffix(d, "; "), "build on a base model whose training data is all shared under open terms", ev)
+	}
+	return reason(framework.Fail, "the base model's card ("+list(none)+") names no training data",
+		"build on a base model that shares its training data, or document and share it", ev)
 }
 
 func weightsEnd(f *evidence.Facts) framework.Reason {
@@ -336,6 +381,8 @@ func weightsBase(f *evidence.Facts) framework.Reason {
 		switch {
 		case p.License == "":
 			unknown = append(unknown, p.Ref)
+		case p.Gated != "":
+			restricted = append(restricted, p.Ref+" ("+p.License+", downloads gated: "+p.Gated+")")
 		case p.Open:
 			open = append(open, p.Ref+" ("+p.License+")")
 		default:
@@ -352,7 +399,7 @@ func weightsBase(f *evidence.Facts) framework.Reason {
 	}
 	if len(restricted) > 0 {
 		res = framework.Partial
-		parts = append(parts, "base weights published under restrictive terms: "+list(restricted))
+		parts = append(parts, "base weights under restrictive terms or behind a gate: "+list(restricted))
 	}
 	if len(unknown) > 0 {
 		res = framework.Unknown

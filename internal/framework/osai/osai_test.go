@@ -65,6 +65,19 @@ func parent(ref, lic string, open bool, restrictions ...string) func(*evidence.F
 	}
 }
 
+// parentData is an open base model whose release was read: its gate and the datasets its card
+// names.
+func parentData(ref, gated string, datasets ...evidence.Dataset) func(*evidence.Facts) {
+	return func(f *evidence.Facts) {
+		f.Lineage = append(f.Lineage, evidence.Parent{Ref: ref, Relation: "finetune", License: "Apache-2.0", Open: true,
+			Gated: gated, DataRead: true, Datasets: datasets, Evidence: []string{"L-" + ref}})
+	}
+}
+
+func ds(ref, lic string, open bool) evidence.Dataset {
+	return evidence.Dataset{Ref: "hf:datasets/" + ref, License: lic, Open: open, Evidence: []string{"B-" + ref}}
+}
+
 func doc(topic, loc string) func(*evidence.Facts) {
 	return func(f *evidence.Facts) {
 		f.Docs = append(f.Docs, evidence.Doc{Topic: topic, Location: loc, Evidence: []string{"D-" + loc}})
@@ -168,7 +181,11 @@ func TestDatasources(t *testing.T) {
 		{"mirror open", facts(dsOpen), framework.Pass, "base and end model are the same, so this mirrors the end model: training data shared", "E15"},
 		{"mirror closed", facts(), framework.Fail, "mirrors the end model: no training data", ""},
 		{"mirror unknown", facts(incomplete), framework.Unknown, "mirrors the end model", ""},
-		{"parent", facts(dsOpen, parent("hf:base/m", "Apache-2.0", true)), framework.Unknown, "the base model (hf:base/m) has its own training data", "L-hf:base/m"},
+		{"parent not read", facts(dsOpen, parent("hf:base/m", "Apache-2.0", true)), framework.Unknown, "the base model (base/m) has its own training data; its release was not read", "L-hf:base/m"},
+		{"parent data open", facts(parentData("hf:base/m", "", ds("a/web", "ODC-By-1.0", true), ds("a/books", "CC-BY-4.0", true))), framework.Pass, "all shared under open terms: a/web (ODC-By-1.0), a/books (CC-BY-4.0)", "B-a/web"},
+		{"parent data mixed", facts(parentData("hf:base/m", "", ds("a/web", "ODC-By-1.0", true), ds("a/books", "CC-BY-NC-4.0", false))), framework.Partial, "not open or not known to be: a/books (CC-BY-NC-4.0)", "B-a/books"},
+		{"parent data unread licence", facts(parentData("hf:base/m", "", ds("a/web", "", false))), framework.Partial, "a/web (licence not read)", ""},
+		{"parent names none", facts(parentData("hf:base/m", "")), framework.Fail, "the base model's card (base/m) names no training data", "L-hf:base/m"},
 	})
 }
 
@@ -186,9 +203,10 @@ func TestWeights(t *testing.T) {
 		{"mirror", facts(weights(true, true, true, "MIT")), framework.Pass, "mirrors the end model: weights freely downloadable", ""},
 		{"mirror closed", facts(), framework.Fail, "mirrors the end model: no weights released", ""},
 		{"open parent", facts(parent("hf:a/base", "Apache-2.0", true)), framework.Pass, "base weights published under open terms: hf:a/base (Apache-2.0)", "L-hf:a/base"},
-		{"restricted parent", facts(parent("hf:meta/llama", "LicenseRef-Llama", false, "acceptable-use policy")), framework.Partial, "restrictive terms: hf:meta/llama (LicenseRef-Llama: acceptable-use policy)", ""},
+		{"restricted parent", facts(parent("hf:meta/llama", "LicenseRef-Llama", false, "acceptable-use policy")), framework.Partial, "restrictive terms or behind a gate: hf:meta/llama (LicenseRef-Llama: acceptable-use policy)", ""},
 		{"unknown parent", facts(parent("hf:x/y", "", false)), framework.Unknown, "terms and availability of hf:x/y unknown", ""},
 		{"merge with unknown", facts(parent("hf:a/base", "Apache-2.0", true), parent("hf:x/y", "", false)), framework.Unknown, "hf:x/y unknown", ""},
+		{"gated parent", facts(parentData("hf:meta/base", "manual")), framework.Partial, "behind a gate: hf:meta/base (Apache-2.0, downloads gated: manual)", ""},
 	})
 }
 
