@@ -67,12 +67,16 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "glassbox",
 		Short: "How open is an AI model release, really? With the evidence.",
-		Long: `glassbox audits an AI model release (a local directory laid out like a Hugging Face or
-GitHub model repository, or a snapshot file) and places it on the openness spectrum:
+		Long: `glassbox audits an AI model release (a Hugging Face Hub model, hf:ORG/NAME; a local
+directory laid out like a model repository; or a snapshot file) and places it on the openness
+spectrum:
 
   G7 tier     closed · weights-available · open-weights · open-source-ai · open-source-ai-open-data
   MOF         Model Openness Framework class (I, II, III or Unclassified)
   OSAID 1.0   OSI Open Source AI Definition: pass, fail or insufficient-evidence
+  OSAI index  European Open Source AI Index score over twelve parameters
+  EU AI Act   Art. 53(2) open-source exemption: eligible, not-eligible or cannot-determine
+              (not legal advice)
 
 Every judgement cites evidence (a file and line, a card field, a weights header key).
 glassbox never executes model content.
