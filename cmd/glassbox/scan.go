@@ -131,6 +131,7 @@ func audit(ctx context.Context, target string, opts auditOptions, stderr io.Writ
 	if err != nil {
 		return nil, err
 	}
+	printNotes(stderr, rel)
 	switch {
 	case opts.verify && hub.IsTarget(target):
 		if err := verifyHubCopy(ctx, target, rel, opts.weights, stderr); err != nil {
@@ -254,6 +255,9 @@ func auditHub(ctx context.Context, t hub.Target, opts auditOptions) (*release.Re
 		c.Cache = &hub.HTTPCache{Dir: dir}
 	}
 	rel, err := hub.Audit(ctx, c, t, lineageDepth, hub.DefaultOptions)
+	if err == nil && c.Cache != nil && c.Cache.Stale() > 0 {
+		rel.Notes = append(rel.Notes, fmt.Sprintf("the Hub could not be reached: %d answers came from the on-disk cache (%s) and may be out of date", c.Cache.Stale(), c.Cache.Dir))
+	}
 	var answer *hub.Error
 	if err == nil || errors.As(err, &answer) || ctx.Err() != nil {
 		return rel, err
@@ -263,6 +267,22 @@ func auditHub(ctx context.Context, t hub.Target, opts auditOptions) (*release.Re
 		return cached, nil
 	}
 	return nil, err
+}
+
+// printNotes tells the user on stderr what the source noted while reading (offline reads,
+// stale cache answers, lineage not followed, files not read); the report itself stays a pure
+// function of what was read.
+func printNotes(stderr io.Writer, rel *release.Release) {
+	for _, n := range rel.Notes {
+		fmt.Fprintf(stderr, "glassbox: note: %s: %s\n", rel.Target, n)
+	}
+	for _, p := range rel.Parents {
+		if p != nil && len(p.Files) == 0 {
+			for _, n := range p.Notes {
+				fmt.Fprintf(stderr, "glassbox: note: %s: %s\n", p.Target, n)
+			}
+		}
+	}
 }
 
 // lineageDepth bounds how many generations of base models a Hub audit reads.

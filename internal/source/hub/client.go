@@ -263,7 +263,7 @@ func (c *Client) get(ctx context.Context, what, u string, hdr map[string]string)
 			}
 			if attempt >= limit {
 				if cached != nil {
-					c.Cache.hits.Add(1)
+					c.Cache.stale.Add(1)
 					return cached.response(reqURL), nil
 				}
 				return nil, fmt.Errorf("%w: %s: %w: %s", source.ErrUnreadable, what, ErrUnreachable, netReason(err, c.Endpoint))

@@ -30,7 +30,7 @@ type HTTPCache struct {
 	// MaxBody is the largest body kept (default 64 MiB).
 	MaxBody int64
 
-	hits, revalidated atomic.Int64
+	hits, revalidated, stale atomic.Int64
 }
 
 // DefaultHTTPCacheDir is where the CLI keeps the cache: GLASSBOX_CACHE_DIR, else
@@ -50,6 +50,9 @@ func DefaultHTTPCacheDir() string {
 // confirmed unchanged by a 304.
 func (hc *HTTPCache) Hits() int64        { return hc.hits.Load() }
 func (hc *HTTPCache) Revalidated() int64 { return hc.revalidated.Load() }
+
+// Stale is how many answers came from disk because the Hub could not be reached.
+func (hc *HTTPCache) Stale() int64 { return hc.stale.Load() }
 
 // pinned matches URLs whose answer cannot change: file bytes and trees at a full commit sha.
 var pinned = regexp.MustCompile(`/(resolve|tree)/[0-9a-f]{40}(/|\?|$)`)

@@ -113,6 +113,9 @@ func TestHTTPCacheStaleWhenUnreachable(t *testing.T) {
 	if string(a) != string(b) {
 		t.Error("stale replay differs from the original fetch")
 	}
+	if off.Cache.Stale() == 0 || off.Cache.Hits() == 0 {
+		t.Errorf("stale %d, hits %d: the info should be stale, the pinned files plain hits", off.Cache.Stale(), off.Cache.Hits())
+	}
 	// Nothing cached for another repository: the error says the Hub is unreachable.
 	_, err = Fetch(context.Background(), off, Target{Kind: KindModel, Repo: "acme/root"}, Options{})
 	if !errors.Is(err, ErrUnreachable) {
