@@ -126,7 +126,7 @@ func labelLicence(row map[string]string, cat *license.Catalogue) (string, bool) 
 func cardBases(f *evidence.Facts) string {
 	var refs []string
 	for _, p := range f.Lineage {
-		if p.Source == "prose" {
+		if p.Source != "" { // read from the prose or a GGUF header, not the front matter
 			continue
 		}
 		refs = append(refs, strings.TrimPrefix(p.Ref, "hf:"))

@@ -97,8 +97,9 @@ type Parent struct {
 	Key          string   `json:"key,omitempty"`
 	Open         bool     `json:"open"`
 	Restrictions []string `json:"restrictions,omitempty"`
-	// Source is "prose" when only the card's prose names the base ("based on Llama 2"); empty
-	// for a declared base_model.
+	// Source is "prose" when only the card's prose names the base ("based on Llama 2"), "gguf"
+	// when a GGUF header names it (general.base_model.N.repo_url); empty for the card's
+	// base_model.
 	Source string `json:"source,omitempty"`
 	// Gated is the base's Hub gate ("auto", "manual") when its release was read.
 	Gated string `json:"gated,omitempty"`

@@ -2,9 +2,11 @@ package evidence
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/card"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
@@ -34,7 +36,45 @@ func (v *view) lineage() {
 		}
 		v.facts.Lineage = append(v.facts.Lineage, p)
 	}
+	if len(bases) == 0 {
+		v.ggufLineage(relation)
+	}
 	v.proseLineage()
+}
+
+// hubRepoRe reads a Hub model address: https://huggingface.co/ORG/NAME (no datasets/ or spaces/).
+var hubRepoRe = regexp.MustCompile(`^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([A-Za-z0-9][\w.-]*/[\w.-]+?)(?:\.git)?/?$`)
+
+// ggufLineage adds the base models a GGUF header names by Hub address
+// (general.base_model.N.repo_url), for cards that declare none: llama.cpp's converter writes
+// them from the source model's card, so a quantization keeps its lineage even when its own card
+// is bare.
+func (v *view) ggufLineage(relation string) {
+	seen := map[string]bool{}
+	for _, f := range v.files {
+		h := v.headers[f.Path]
+		if h == nil || h.Format != artifact.FormatGGUF {
+			continue
+		}
+		for i, b := range h.BaseModels {
+			m := hubRepoRe.FindStringSubmatch(strings.TrimSpace(b.RepoURL))
+			if m == nil || strings.HasPrefix(m[1], "datasets/") || strings.HasPrefix(m[1], "spaces/") || seen[strings.ToLower(m[1])] {
+				continue
+			}
+			id := m[1]
+			seen[strings.ToLower(id)] = true
+			loc := fmt.Sprintf("%s#general.base_model.%d.repo_url", f.Path, i)
+			p := Parent{Ref: "hf:" + id, Relation: relation, Source: "gguf", Evidence: []string{v.ev.add("header", loc, f.SHA256, b.RepoURL)}}
+			if e, loc, ok := v.relatedLicence(v.rel.Parents, id); ok {
+				p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+				p.Evidence = append(p.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
+			} else if e, ok := v.cat.KnownBase(id); ok {
+				p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+				p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(id), "", id+" is released under "+e.Name))
+			}
+			v.facts.Lineage = append(v.facts.Lineage, p)
+		}
+	}
 }
 
 // proseLineage adds the model families the prose says the release derives from ("based on

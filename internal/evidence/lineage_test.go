@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -576,4 +577,35 @@ func TestParentData(t *testing.T) {
 		t.Errorf("parent datasets (-want +got):\n%s", diff)
 	}
 	checkEvidenceIDs(t, f)
+}
+
+// TestGGUFLineage: a quantization whose card declares no base keeps its lineage from the GGUF
+// header's general.base_model.N.repo_url; a card's base_model wins when present.
+func TestGGUFLineage(t *testing.T) {
+	t.Parallel()
+	gguf := func(urls ...string) spec {
+		var bases []map[string]string
+		for _, u := range urls {
+			bases = append(bases, map[string]string{"name": "Base", "repo_url": u})
+		}
+		h, _ := json.Marshal(map[string]any{"path": "m.Q4_K_M.gguf", "format": "gguf", "parameters": 100, "safety": "safe", "architecture": "llama", "base_models": bases})
+		return spec{path: "m.Q4_K_M.gguf", header: string(h)}
+	}
+	f := detect(t, build(text("README.md", card("license: mit", "# Quant\n")), gguf("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct", "https://huggingface.co/datasets/x/y", "not a url")))
+	if len(f.Lineage) != 1 || f.Lineage[0].Ref != "hf:meta-llama/Llama-3.1-8B-Instruct" || f.Lineage[0].Source != "gguf" || f.Lineage[0].Key != "llama3.1" {
+		t.Fatalf("lineage %+v", f.Lineage)
+	}
+	if got := findings(f, "license-conflict"); len(got) != 1 || got[0].Severity != "high" {
+		t.Errorf("conflict findings %+v, want one high", got)
+	}
+	ev := f.Lineage[0].Evidence[0]
+	for _, e := range f.Evidence {
+		if e.ID == ev && e.Location != "m.Q4_K_M.gguf#general.base_model.0.repo_url" {
+			t.Errorf("evidence location %q", e.Location)
+		}
+	}
+	f = detect(t, build(text("README.md", card("license: apache-2.0\nbase_model: Qwen/Qwen3-8B", "# Quant\n")), gguf("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct")))
+	if len(f.Lineage) != 1 || f.Lineage[0].Ref != "hf:Qwen/Qwen3-8B" {
+		t.Errorf("with a card base_model, lineage %+v", f.Lineage)
+	}
 }
