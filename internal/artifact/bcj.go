@@ -10,7 +10,8 @@ import (
 // a relative into an absolute address, which compresses better. Decoding turns it back. The
 // judgement follows the encoder exactly: an operand counts when its top byte is 00 or FF, and
 // opcode bytes found among the last few bytes are weighed through a three-bit mask of where
-// recent E8/E9 bytes were.
+// recent E8/E9 bytes were. It stays hand-written: github.com/ulikunitz/xz, which decodes the
+// LZMA and LZMA2 before it, has no branch filters.
 
 // bcjAllowed and bcjMaskByte index the mask of recent opcode positions: whether a candidate
 // may be converted at all, and which of its operand bytes to test.

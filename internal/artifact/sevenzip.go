@@ -14,9 +14,17 @@ import (
 // A 7z archive: a 32-byte signature header pointing at a header at the end of the file. The
 // header (often itself LZMA-compressed, an "encoded header") lists the packed streams, the
 // folders that decode them (a chain of coders: Copy, LZMA, LZMA2, filters, AES) and the files,
-// which are consecutive pieces ("substreams") of the folders' output. glassbox decodes folders
-// of one Copy, LZMA or LZMA2 coder, within the same budgets as zip members, and walks the
-// pickles and arrays it finds; other folders are reported as not examined.
+// which are consecutive pieces ("substreams") of the folders' output. glassbox parses the
+// header itself, bounding every count and size by the bytes that hold it, and decodes folders
+// made of a chain of Copy, LZMA, LZMA2 and x86 BCJ coders, within the same budgets as zip
+// members: LZMA and LZMA2 through github.com/ulikunitz/xz/lzma (see lzma.go), BCJ in bcj.go.
+// It walks the pickles and arrays it finds; other folders, encrypted ones among them, are
+// reported as not examined.
+//
+// github.com/bodgit/sevenzip, a complete 7z reader, is not used: its header parser sizes
+// slices straight from the header's counts, so a 41-byte file asking for 2^32 files makes it
+// allocate 515 GB and the process die of a fatal out-of-memory error, which recover cannot
+// catch.
 
 // sevenZipMagic opens every 7z archive.
 var sevenZipMagic = []byte("7z\xbc\xaf\x27\x1c")
@@ -618,7 +626,12 @@ func (z *szReader) read(hdr []byte) error {
 			if len(s.folders) == 0 || s.folders[0].size() > maxSevenZipHeader {
 				return errors.New("7z encoded header does not decode to a header glassbox reads")
 			}
-			rd, err := z.folderReader(s, 0)
+			rd, _, err := z.folderReader(s, 0)
+			if errors.Is(err, errSZEncrypted) {
+				// Without the password not even the names can be read.
+				z.c.warn(true, "the 7z header is encrypted; no member was examined")
+				return nil
+			}
 			if err != nil {
 				return fmt.Errorf("7z encoded header: %w", err)
 			}
@@ -720,7 +733,7 @@ func (z *szReader) folder(s *szStreams, fi int, names []string) error {
 	if !wanted {
 		return nil
 	}
-	rd, err := z.folderReader(s, fi)
+	rd, inflates, err := z.folderReader(s, fi)
 	if err != nil {
 		if errors.Is(err, errBomb) || errors.Is(err, errSZUnsupported) {
 			z.c.warn(true, "%s not examined: %v", quoteNames(names), err)
@@ -730,6 +743,15 @@ func (z *szReader) folder(s *szStreams, fi int, names []string) error {
 	}
 	for i, name := range names {
 		n := folder.sizes[i]
+		if inflates && n > MaxArchiveMember {
+			// As for a zip member: too big to inflate. In a solid folder the files after it
+			// can only be reached by inflating it, so they go unexamined too.
+			z.c.warn(true, "%q not examined: %v: it claims %d bytes inflated, more than the %d glassbox reads", name, errBomb, n, MaxArchiveMember)
+			if after := safeNames(names[i+1:]); len(after) > 0 {
+				z.c.warn(true, "%s not examined: they follow %q in its solid 7z folder", quoteNames(after), name)
+			}
+			return nil
+		}
 		part := io.LimitReader(rd, int64(min(n, 1<<62)))
 		if unsafeMemberName(strings.ReplaceAll(name, `\`, "/")) == "" {
 			if err := z.file(name, part, n); err != nil {
@@ -749,6 +771,17 @@ func (z *szReader) folder(s *szStreams, fi int, names []string) error {
 		}
 	}
 	return nil
+}
+
+// safeNames is names less those unsafeMemberName rejects (already reported).
+func safeNames(names []string) []string {
+	var safe []string
+	for _, n := range names {
+		if unsafeMemberName(strings.ReplaceAll(n, `\`, "/")) == "" {
+			safe = append(safe, n)
+		}
+	}
+	return safe
 }
 
 func quoteNames(names []string) string {
@@ -792,20 +825,25 @@ func (z *szReader) file(name string, r io.Reader, n uint64) error {
 	return nil
 }
 
-// errSZUnsupported marks a folder glassbox does not decode.
-var errSZUnsupported = errors.New("unsupported 7z coder")
+var (
+	// errSZUnsupported marks a folder glassbox does not decode.
+	errSZUnsupported = errors.New("unsupported 7z coder")
+	// errSZEncrypted marks an encrypted folder: glassbox has no password and asks for none.
+	errSZEncrypted = fmt.Errorf("%w: the folder is encrypted", errSZUnsupported)
+)
 
-// folderReader returns a reader of a folder's output, within the archive's budget. It decodes
-// chains of one-input, one-output coders: the packed stream feeds one coder, whose output feeds
-// the next, up to the folder's output.
-func (z *szReader) folderReader(s *szStreams, fi int) (io.Reader, error) {
+// folderReader returns a reader of a folder's output, within the archive's budget, and whether
+// the folder inflates (holds an LZMA or LZMA2 coder). It decodes chains of one-input,
+// one-output coders: the packed stream feeds one coder, whose output feeds the next, up to the
+// folder's output.
+func (z *szReader) folderReader(s *szStreams, fi int) (io.Reader, bool, error) {
 	folder := s.folders[fi]
 	if folder.packed != 1 {
-		return nil, fmt.Errorf("%w: the folder reads %d packed streams", errSZUnsupported, folder.packed)
+		return nil, false, fmt.Errorf("%w: the folder reads %d packed streams", errSZUnsupported, folder.packed)
 	}
 	for _, c := range folder.coders {
 		if c.chained {
-			return nil, fmt.Errorf("%w: coder %x has several inputs or outputs", errSZUnsupported, c.id)
+			return nil, false, fmt.Errorf("%w: coder %x has several inputs or outputs", errSZUnsupported, c.id)
 		}
 	}
 	// Find the folder's packed stream: folders take packed streams in order.
@@ -814,21 +852,21 @@ func (z *szReader) folderReader(s *szStreams, fi int) (io.Reader, error) {
 		idx += f.packed
 	}
 	if idx >= len(s.packSizes) {
-		return nil, errors.New("7z folder has no packed stream")
+		return nil, false, errors.New("7z folder has no packed stream")
 	}
 	start := 32 + s.packPos
 	if start < s.packPos {
-		return nil, errors.New("7z packed streams lie beyond the file")
+		return nil, false, errors.New("7z packed streams lie beyond the file")
 	}
 	for _, n := range s.packSizes[:idx] {
 		start += n
 		if start < n || start > uint64(z.size) {
-			return nil, errors.New("7z packed streams lie beyond the file")
+			return nil, false, errors.New("7z packed streams lie beyond the file")
 		}
 	}
 	n := s.packSizes[idx]
 	if start > uint64(z.size) || n > uint64(z.size)-start {
-		return nil, fmt.Errorf("7z packed stream at %d (%d bytes) lies beyond the %d-byte file", start, n, z.size)
+		return nil, false, fmt.Errorf("7z packed stream at %d (%d bytes) lies beyond the %d-byte file", start, n, z.size)
 	}
 	var r io.Reader = io.NewSectionReader(z.r, int64(start), int64(n))
 
@@ -848,7 +886,7 @@ func (z *szReader) folderReader(s *szStreams, fi int) (io.Reader, error) {
 	inflated := false
 	for steps := 0; ; steps++ {
 		if c < 0 || c >= len(folder.coders) || steps == len(folder.coders) {
-			return nil, errors.New("7z folder's coders do not form a chain")
+			return nil, false, errors.New("7z folder's coders do not form a chain")
 		}
 		coder := folder.coders[c]
 		out := folder.unpackSizes[c]
@@ -858,38 +896,35 @@ func (z *szReader) folderReader(s *szStreams, fi int) (io.Reader, error) {
 			r = io.LimitReader(r, int64(min(out, 1<<62)))
 		case bytes.Equal(coder.id, szBCJX86):
 			if len(coder.props) != 0 {
-				return nil, fmt.Errorf("%w: x86 filter with a start offset", errSZUnsupported)
+				return nil, false, fmt.Errorf("%w: x86 filter with a start offset", errSZUnsupported)
 			}
 			r = io.LimitReader(newBCJReader(r), int64(min(out, 1<<62)))
 		case bytes.Equal(coder.id, szLZMA), bytes.Equal(coder.id, szLZMA2):
 			if !inflated {
 				if out > maxArchiveInflated || z.inflated+int64(out) > maxArchiveInflated {
-					return nil, fmt.Errorf("%w: the folder inflates to %d bytes, beyond the %d glassbox reads", errBomb, out, maxArchiveInflated)
+					return nil, false, fmt.Errorf("%w: the folder inflates to %d bytes, beyond the %d glassbox reads", errBomb, out, maxArchiveInflated)
 				}
 				z.inflated += int64(out)
 				inflated = true
 			} else if out > maxArchiveInflated {
-				return nil, fmt.Errorf("%w: a coder inflates to %d bytes, beyond the %d glassbox reads", errBomb, out, maxArchiveInflated)
+				return nil, false, fmt.Errorf("%w: a coder inflates to %d bytes, beyond the %d glassbox reads", errBomb, out, maxArchiveInflated)
 			}
 			if bytes.Equal(coder.id, szLZMA) {
 				r, err = newLZMAReader(r, coder.props, out, lzmaWindowCap)
 			} else {
-				var l *lzmaReader
-				if l, err = newLZMA2Reader(r, coder.props, out, lzmaWindowCap); err == nil {
-					r = io.LimitReader(l, int64(out))
-				}
+				r, err = newLZMA2Reader(r, coder.props, out, lzmaWindowCap)
 			}
 		case bytes.Equal(coder.id, szAES):
-			return nil, fmt.Errorf("%w: the folder is encrypted", errSZUnsupported)
+			return nil, false, errSZEncrypted
 		default:
-			return nil, fmt.Errorf("%w: method %x", errSZUnsupported, coder.id)
+			return nil, false, fmt.Errorf("%w: method %x", errSZUnsupported, coder.id)
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		next, ok := folder.bound[uint64(c)]
 		if !ok {
-			return r, nil
+			return r, inflated, nil
 		}
 		c = int(next)
 	}

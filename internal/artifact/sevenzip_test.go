@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
 	"unicode/utf16"
+
+	"github.com/ulikunitz/xz/lzma"
 )
 
 // lzmaPlain rebuilds the input of the vectors in testdata/lzma (see gen.py there): words from
@@ -125,18 +129,19 @@ func TestLZMAErrors(t *testing.T) {
 			return newLZMAReader(bytes.NewReader([]byte{1, 0, 0, 0, 0}), []byte{93, 0, 0, 1, 0}, 10, 100)
 		}, "corrupt LZMA data"},
 		{"bad LZMA2 props", func() (io.Reader, error) { return newLZMA2Reader(bytes.NewReader(nil), []byte{41}, 10, 100) }, "not valid"},
+		// The library names chunk errors without the offending byte.
 		{"bad chunk control", func() (io.Reader, error) {
 			return newLZMA2Reader(bytes.NewReader([]byte{0x05}), []byte{16}, 10, 100)
-		}, "control byte 0x05"},
+		}, "corrupt LZMA2 data: lzma: unsupported chunk header byte"},
 		{"chunk without props", func() (io.Reader, error) {
 			return newLZMA2Reader(bytes.NewReader([]byte{0x80, 0, 0, 0, 0}), []byte{16}, 10, 100)
-		}, "no properties"},
+		}, "corrupt LZMA2 data: lzma: unexpected chunk type"},
 		{"truncated stream", func() (io.Reader, error) {
 			return newLZMA2Reader(bytes.NewReader(b[1:len(b)/2]), b[:1], 1<<20, lzmaWindowCap)
-		}, "unexpected EOF"},
+		}, "LZMA2 stream ends early: unexpected EOF"},
 		{"truncated stored chunk", func() (io.Reader, error) {
 			return newLZMA2Reader(bytes.NewReader([]byte{0x01, 0x00, 0x09, 'a'}), []byte{16}, 10, 100)
-		}, "stored chunk"},
+		}, "LZMA2 stream ends early: unexpected EOF"},
 	}
 	for _, tt := range tests {
 		r, err := tt.open()
@@ -166,100 +171,175 @@ type szFile7 struct {
 	name string
 	data string
 	dir  bool
+	// size, when set, is the size the header states instead of len(data).
+	size uint64
 }
 
-// build7z writes a 7z archive whose one folder stores (Copy) the files' bytes, with a plain
-// (not encoded) header.
-func build7z(files []szFile7) []byte { return build7zCRC(files, false) }
+func (f szFile7) len() uint64 {
+	if f.size != 0 {
+		return f.size
+	}
+	return uint64(len(f.data))
+}
 
-// build7zCRC is build7z, optionally giving the folder a CRC of its own and listing the files'
-// CRCs as 7-Zip does then: none for a folder of one file.
-func build7zCRC(files []szFile7, folderCRC bool) []byte {
-	var packed []byte
-	var sizes []uint64
-	for _, f := range files {
-		if !f.dir {
-			packed = append(packed, f.data...)
-			sizes = append(sizes, uint64(len(f.data)))
+// szCoder7 is one coder of a test 7z folder, with the size of its output.
+type szCoder7 struct {
+	id, props []byte
+	out       uint64
+}
+
+// sz7 describes a test 7z archive of one folder.
+type sz7 struct {
+	files []szFile7
+	// coders is the folder's chain: coders[0] makes the folder's output, each coder reads the
+	// next one's output, and the last reads packed. Nil is one Copy coder of the files' data.
+	coders []szCoder7
+	packed []byte
+	// folderCRC gives the folder a CRC of its own and lists the files' CRCs as 7-Zip does then:
+	// none for a folder of one file. Only for Copy.
+	folderCRC bool
+	// encode, when set, packs the header into an encoded header read through the coders it
+	// returns.
+	encode func(hdr []byte) ([]szCoder7, []byte)
+}
+
+// sz7num writes a number in the nine-byte form: 0xFF then eight little-endian bytes, valid for
+// any value.
+func sz7num(b []byte, v uint64) []byte { return binary.LittleEndian.AppendUint64(append(b, 0xFF), v) }
+
+// sz7streams writes a StreamsInfo of one packed stream at packPos and one folder; sizes, when
+// not nil, are its files'.
+func sz7streams(h []byte, packPos uint64, packed []byte, coders []szCoder7, folderCRC bool, sizes []uint64) []byte {
+	h = append(h, szPackInfo)
+	h = sz7num(h, packPos)
+	h = sz7num(h, 1)
+	h = append(h, szSize)
+	h = sz7num(h, uint64(len(packed)))
+	h = append(h, szEnd, szUnpackInfo, szFolderID)
+	h = sz7num(h, 1)
+	h = append(h, 0) // not external
+	h = sz7num(h, uint64(len(coders)))
+	for _, c := range coders {
+		flags := byte(len(c.id))
+		if c.props != nil {
+			flags |= 0x20
+		}
+		h = append(h, flags)
+		h = append(h, c.id...)
+		if c.props != nil {
+			h = sz7num(h, uint64(len(c.props)))
+			h = append(h, c.props...)
 		}
 	}
-	num := func(b []byte, v uint64) []byte {
-		// Nine-byte form: 0xFF then eight little-endian bytes, valid for any value.
-		return binary.LittleEndian.AppendUint64(append(b, 0xFF), v)
+	for i := range len(coders) - 1 {
+		h = sz7num(h, uint64(i))   // coder i's input
+		h = sz7num(h, uint64(i+1)) // is coder i+1's output
 	}
-	h := []byte{szHeader, szMainStreams, szPackInfo}
-	h = num(h, 0)
-	h = num(h, 1)
-	h = append(h, szSize)
-	h = num(h, uint64(len(packed)))
-	h = append(h, szEnd, szUnpackInfo, szFolderID)
-	h = num(h, 1)
-	h = append(h, 0)       // not external
-	h = num(h, 1)          // one coder
-	h = append(h, 1, 0x00) // id size 1, Copy
 	h = append(h, szCodersUnpackSize)
-	h = num(h, uint64(len(packed)))
+	for _, c := range coders {
+		h = sz7num(h, c.out)
+	}
 	if folderCRC {
 		h = append(h, szCRC, 1)
 		h = binary.LittleEndian.AppendUint32(h, crc32.ChecksumIEEE(packed))
 	}
-	h = append(h, szEnd, szSubStreamsInfo, szNumUnpackStream)
-	h = num(h, uint64(len(sizes)))
-	if len(sizes) > 1 {
-		h = append(h, szSize)
-		for _, s := range sizes[:len(sizes)-1] {
-			h = num(h, s)
-		}
-	}
-	if folderCRC {
-		h = append(h, szCRC, 1)
-		if len(sizes) != 1 {
-			at := 0
-			for _, n := range sizes {
-				h = binary.LittleEndian.AppendUint32(h, crc32.ChecksumIEEE(packed[at:at+int(n)]))
-				at += int(n)
+	h = append(h, szEnd)
+	if sizes != nil {
+		h = append(h, szSubStreamsInfo, szNumUnpackStream)
+		h = sz7num(h, uint64(len(sizes)))
+		if len(sizes) > 1 {
+			h = append(h, szSize)
+			for _, s := range sizes[:len(sizes)-1] {
+				h = sz7num(h, s)
 			}
 		}
+		if folderCRC {
+			h = append(h, szCRC, 1)
+			if len(sizes) != 1 {
+				at := 0
+				for _, n := range sizes {
+					h = binary.LittleEndian.AppendUint32(h, crc32.ChecksumIEEE(packed[at:at+int(n)]))
+					at += int(n)
+				}
+			}
+		}
+		h = append(h, szEnd)
 	}
-	h = append(h, szEnd, szEnd, szFilesInfo)
-	h = num(h, uint64(len(files)))
+	return append(h, szEnd)
+}
+
+func (a sz7) build() []byte {
+	packed, coders := a.packed, a.coders
+	var sizes []uint64
+	var data []byte
+	for _, f := range a.files {
+		if !f.dir {
+			data = append(data, f.data...)
+			sizes = append(sizes, f.len())
+		}
+	}
+	if coders == nil {
+		packed = data
+		coders = []szCoder7{{id: szCopy, out: uint64(len(packed))}}
+	}
+	h := []byte{szHeader, szMainStreams}
+	h = sz7streams(h, 0, packed, coders, a.folderCRC, sizes)
+	h = append(h, szFilesInfo)
+	h = sz7num(h, uint64(len(a.files)))
 	// Empty streams.
-	bits := make([]byte, (len(files)+7)/8)
-	for i, f := range files {
+	bits := make([]byte, (len(a.files)+7)/8)
+	for i, f := range a.files {
 		if f.dir {
 			bits[i/8] |= 0x80 >> (i % 8)
 		}
 	}
 	h = append(h, szEmptyStream)
-	h = num(h, uint64(len(bits)))
+	h = sz7num(h, uint64(len(bits)))
 	h = append(h, bits...)
 	// Names.
 	var names []byte
 	names = append(names, 0)
-	for _, f := range files {
+	for _, f := range a.files {
 		for _, u := range utf16.Encode([]rune(f.name)) {
 			names = binary.LittleEndian.AppendUint16(names, u)
 		}
 		names = append(names, 0, 0)
 	}
 	h = append(h, szName)
-	h = num(h, uint64(len(names)))
+	h = sz7num(h, uint64(len(names)))
 	h = append(h, names...)
 	h = append(h, 0x19) // a property glassbox skips (kDummy)
-	h = num(h, 2)
+	h = sz7num(h, 2)
 	h = append(h, 0, 0)
 	h = append(h, szEnd, szEnd)
 
+	body := packed
+	if a.encode != nil {
+		hc, hp := a.encode(h)
+		body = append(append([]byte{}, packed...), hp...)
+		h = sz7streams([]byte{szEncodedHeader}, uint64(len(packed)), hp, hc, false, nil)
+	}
+
 	start := make([]byte, 20)
-	binary.LittleEndian.PutUint64(start, uint64(len(packed)))
+	binary.LittleEndian.PutUint64(start, uint64(len(body)))
 	binary.LittleEndian.PutUint64(start[8:], uint64(len(h)))
 	binary.LittleEndian.PutUint32(start[16:], crc32.ChecksumIEEE(h))
 	out := append([]byte{}, sevenZipMagic...)
 	out = append(out, 0, 4)
 	out = binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(start))
 	out = append(out, start...)
-	out = append(out, packed...)
+	out = append(out, body...)
 	return append(out, h...)
+}
+
+// build7z writes a 7z archive whose one folder stores (Copy) the files' bytes, with a plain
+// (not encoded) header.
+func build7z(files []szFile7) []byte { return sz7{files: files}.build() }
+
+// build7zCRC is build7z, optionally giving the folder a CRC of its own and listing the files'
+// CRCs as 7-Zip does then: none for a folder of one file.
+func build7zCRC(files []szFile7, folderCRC bool) []byte {
+	return sz7{files: files, folderCRC: folderCRC}.build()
 }
 
 func TestRead7z(t *testing.T) {
@@ -360,3 +440,165 @@ func TestSZNumber(t *testing.T) {
 		t.Error("truncated number accepted")
 	}
 }
+
+// lzmaPack compresses data as 7z stores it with the LZMA coder: the coder's five property
+// bytes and the raw stream, without an end marker.
+func lzmaPack(t testing.TB, data []byte) (props, packed []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := lzma.WriterConfig{DictCap: 1 << 16, SizeInHeader: true, Size: int64(len(data))}.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	return b[:5], b[lzma.HeaderLen:]
+}
+
+// lzma2Pack compresses data as 7z stores it with the LZMA2 coder: the coder's property byte
+// and the chunks.
+func lzma2Pack(t testing.TB, data []byte) (props, packed []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := lzma.Writer2Config{DictCap: 1 << 16}.NewWriter2(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return []byte{lzma.EncodeDictCap(1 << 16)}, buf.Bytes()
+}
+
+// TestRead7zCoders reads folders through each coder glassbox decodes, and the ones it does
+// not, through Read.
+func TestRead7zCoders(t *testing.T) {
+	t.Parallel()
+	files := []szFile7{{name: "d", dir: true}, {name: "d/a.pkl", data: evilPickle}, {name: "d/b.pkl", data: benignPickle}}
+	data := []byte(evilPickle + benignPickle)
+	if bytes.IndexByte(data, 0xE8) >= 0 || bytes.IndexByte(data, 0xE9) >= 0 {
+		t.Fatal("the pickles hold x86 branch opcodes; the BCJ case needs data the filter leaves alone")
+	}
+	out := uint64(len(data))
+	lzmaProps, lzmaData := lzmaPack(t, data)
+	lzma2Props, lzma2Data := lzma2Pack(t, data)
+	// A dictionary of 4 GiB claimed for a few hundred bytes: glassbox holds no more than the
+	// output needs.
+	hugeDict := append([]byte{lzmaProps[0]}, 0xFF, 0xFF, 0xFF, 0xFF)
+	x86, err := os.ReadFile(filepath.Join("testdata", "lzma", "plain.x86.lzma2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := uint64(len(lzmaPlain()))
+	lzmaCoder := func(props []byte, out uint64) szCoder7 { return szCoder7{id: szLZMA, props: props, out: out} }
+	lzma2Coder := func(props []byte, out uint64) szCoder7 { return szCoder7{id: szLZMA2, props: props, out: out} }
+	encodeLZMA := func(h []byte) ([]szCoder7, []byte) {
+		props, packed := lzmaPack(t, h)
+		return []szCoder7{lzmaCoder(props, uint64(len(h)))}, packed
+	}
+	dangerous := []Global{g("collections", "OrderedDict"), g("os", "system")}
+	tests := []struct {
+		name     string
+		archive  sz7
+		safety   Safety
+		globals  []Global
+		warnings []string
+		err      string
+	}{
+		{"LZMA", sz7{files: files, coders: []szCoder7{lzmaCoder(lzmaProps, out)}, packed: lzmaData},
+			SafetyDangerous, dangerous, nil, ""},
+		{"LZMA claiming a 4 GiB dictionary", sz7{files: files, coders: []szCoder7{lzmaCoder(hugeDict, out)}, packed: lzmaData},
+			SafetyDangerous, dangerous, nil, ""},
+		{"LZMA2", sz7{files: files, coders: []szCoder7{lzma2Coder(lzma2Props, out)}, packed: lzma2Data},
+			SafetyDangerous, dangerous, nil, ""},
+		{"LZMA2 claiming a 4 GiB dictionary", sz7{files: files, coders: []szCoder7{lzma2Coder([]byte{40}, out)}, packed: lzma2Data},
+			SafetyDangerous, dangerous, nil, ""},
+		{"x86 then LZMA2", sz7{files: files, coders: []szCoder7{{id: szBCJX86, out: out}, lzma2Coder(lzma2Props, out)}, packed: lzma2Data},
+			SafetyDangerous, dangerous, nil, ""},
+		{"x86 then LZMA2, real branches", sz7{files: []szFile7{{name: "plain.txt", size: plain}},
+			coders: []szCoder7{{id: szBCJX86, out: plain}, lzma2Coder(x86[:1], plain)}, packed: x86[1:]},
+			SafetySafe, nil, nil, ""},
+		{"encoded header", sz7{files: files, encode: encodeLZMA},
+			SafetyDangerous, dangerous, nil, ""},
+		{"encoded header, LZMA2 files", sz7{files: files, coders: []szCoder7{lzma2Coder(lzma2Props, out)}, packed: lzma2Data, encode: encodeLZMA},
+			SafetyDangerous, dangerous, nil, ""},
+		{"encrypted", sz7{files: files, coders: []szCoder7{{id: szAES, props: []byte{0x01, 0x00}, out: out}}, packed: data},
+			SafetySuspicious, nil, []string{`"d/a.pkl", "d/b.pkl" not examined: unsupported 7z coder: the folder is encrypted`}, ""},
+		{"encrypted header", sz7{files: files, encode: func(h []byte) ([]szCoder7, []byte) {
+			return []szCoder7{lzmaCoder(lzmaProps, uint64(len(h))), {id: szAES, props: []byte{0x01, 0x00}, out: uint64(len(h)) + 16}}, make([]byte, len(h)+16)
+		}}, SafetySuspicious, nil, []string{"the 7z header is encrypted; no member was examined"}, ""},
+		{"unknown method", sz7{files: files, coders: []szCoder7{{id: []byte{0x04, 0x01, 0x08}, out: out}}, packed: data},
+			SafetySuspicious, nil, []string{`"d/a.pkl", "d/b.pkl" not examined: unsupported 7z coder: method 040108`}, ""},
+		{"folder beyond the budget", sz7{files: []szFile7{{name: "big.pkl", size: maxArchiveInflated + 1}},
+			coders: []szCoder7{lzma2Coder(lzma2Props, maxArchiveInflated+1)}, packed: lzma2Data},
+			SafetySuspicious, nil, []string{fmt.Sprintf(`"big.pkl" not examined: possible zip bomb: the folder inflates to %d bytes, beyond the %d glassbox reads`, maxArchiveInflated+1, maxArchiveInflated)}, ""},
+		// Within the folder's budget, but one member is larger than a zip member may be: it
+		// and the files after it go unread; the one before is walked.
+		{"member beyond the budget", sz7{files: []szFile7{{name: "a.pkl", data: evilPickle}, {name: "big.bin", size: MaxArchiveMember + 1}, {name: "c.pkl", data: benignPickle}},
+			coders: []szCoder7{lzma2Coder(lzma2Props, uint64(len(evilPickle)+len(benignPickle))+MaxArchiveMember+1)}, packed: lzma2Data},
+			SafetyDangerous, []Global{g("os", "system")}, []string{
+				fmt.Sprintf(`"big.bin" not examined: possible zip bomb: it claims %d bytes inflated, more than the %d glassbox reads`, MaxArchiveMember+1, MaxArchiveMember),
+				`"c.pkl" not examined: they follow "big.bin" in its solid 7z folder`,
+			}, ""},
+		{"stored member beyond the member budget", sz7{files: []szFile7{{name: "a.pkl", data: evilPickle + strings.Repeat("\x00", MaxArchiveMember)}}},
+			SafetyDangerous, []Global{g("os", "system")}, []string{fmt.Sprintf(`"a.pkl": %d bytes after the last pickle are not a pickle; loaders do not read them`, MaxArchiveMember)}, ""},
+		{"corrupt LZMA2", sz7{files: files, coders: []szCoder7{lzma2Coder(lzma2Props, out)}, packed: []byte{0x05, 0, 0, 0}},
+			SafetyError, nil, nil, `member "d/a.pkl": corrupt LZMA2 data: lzma: unsupported chunk header byte`},
+		{"truncated LZMA", sz7{files: files, coders: []szCoder7{lzmaCoder(lzmaProps, out)}, packed: lzmaData[:len(lzmaData)/2]},
+			SafetyError, nil, nil, `member "d/a.pkl": LZMA stream ends early: unexpected EOF`},
+		{"bad LZMA properties", sz7{files: files, coders: []szCoder7{lzmaCoder([]byte{225, 0, 0, 1, 0}, out)}, packed: lzmaData},
+			SafetyError, nil, nil, "LZMA properties byte 225 is out of range"},
+	}
+	for _, tt := range tests {
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		got, err := readBytes("a.7z", tt.archive.build())
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		// Tests run in parallel, so this bounds everyone's allocations: still far below what
+		// a claimed dictionary or member size would take.
+		if n := after.TotalAlloc - before.TotalAlloc; n > 512<<20 {
+			t.Errorf("%s: %d bytes allocated", tt.name, n)
+		}
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if got.Format != Format7z || got.Safety != tt.safety {
+			t.Errorf("%s: format %s safety %s, want %s", tt.name, got.Format, got.Safety, tt.safety)
+		}
+		if !reflect.DeepEqual(got.Globals, tt.globals) {
+			t.Errorf("%s: globals %v, want %v", tt.name, got.Globals, tt.globals)
+		}
+		if !reflect.DeepEqual(got.Warnings, tt.warnings) {
+			t.Errorf("%s: warnings %q, want %q", tt.name, got.Warnings, tt.warnings)
+		}
+	}
+}
+
+// TestLZMAGuard shows a panic inside the decoder library ends as an error naming the codec,
+// and the reader stays failed.
+func TestLZMAGuard(t *testing.T) {
+	t.Parallel()
+	l := &lzmaGuard{what: "LZMA2", r: panicReader{}}
+	for range 2 {
+		if _, err := l.Read(make([]byte, 8)); err == nil || !strings.Contains(err.Error(), "7z: malformed archive: the LZMA2 decoder failed on the data: boom") {
+			t.Errorf("error %v", err)
+		}
+	}
+}
+
+type panicReader struct{}
+
+func (panicReader) Read([]byte) (int, error) { panic("boom") }

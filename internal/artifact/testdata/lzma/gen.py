@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the LZMA test vectors with Python's lzma module (liblzma), a reference encoder.
 
-The plain input is rebuilt by lzmaPlain in lzma_test.go from the same recipe: text from a
+The plain input is rebuilt by lzmaPlain in sevenzip_test.go from the same recipe: text from a
 small vocabulary chosen by a linear congruential generator, a stretch of incompressible
 bytes (which makes the LZMA2 encoder emit stored chunks), and x86-like CALL/JMP bytes for
 the branch filter. Run from this directory: python3 gen.py
