@@ -5,15 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// An ONNX file is one protobuf ModelProto. glassbox reads its top-level fields and skips the
-// graph (field 7), which holds the weights, by seeking past it: a model of any size costs a
-// few reads.
+// An ONNX file is one protobuf ModelProto. glassbox reads its top-level fields, and in the
+// graph (field 7) only the initializers' dims and data types, to count the weights; every
+// node and every tensor's data is skipped by seeking past it, so a model of any size costs a
+// few reads per initializer.
 
 // ModelProto and sub-message field numbers, from onnx.proto.
 const (
@@ -84,7 +86,14 @@ func readONNX(f *Facts, r io.ReaderAt, size int64) error {
 			if err != nil {
 				return fmt.Errorf("graph at offset %d: %w", at, err)
 			}
-			p.pos += n
+			start := p.pos
+			if err := p.initializers(f, start+n); err != nil {
+				// The weights' shapes are a bonus: a graph glassbox cannot walk leaves the
+				// parameter count unknown, not the file unreadable.
+				f.Parameters, f.DTypes, f.Tensors = 0, nil, 0
+				f.Warnings = append(f.Warnings, fmt.Sprintf("graph at offset %d: %v; parameters not counted", at, err))
+			}
+			p.pos = start + n
 			f.Metadata["graph_bytes"] = strconv.FormatInt(n, 10)
 		case num == onnxOpsetImport && typ == protowire.BytesType:
 			domain, version, err := p.pair(true)
@@ -129,6 +138,138 @@ func readONNX(f *Facts, r io.ReaderAt, size int64) error {
 	}
 	f.Safety = SafetySafe
 	return nil
+}
+
+// GraphProto and TensorProto field numbers, from onnx.proto.
+const (
+	onnxGraphInitializer = 5
+	onnxTensorDims       = 1
+	onnxTensorDataType   = 2
+	// maxONNXDims bounds a tensor's rank; real tensors have a handful of dimensions.
+	maxONNXDims = 64
+)
+
+// onnxDTypes names TensorProto.DataType values as glassbox names dtypes elsewhere.
+var onnxDTypes = map[uint64]string{
+	1: "F32", 2: "U8", 3: "I8", 4: "U16", 5: "I16", 6: "I32", 7: "I64", 8: "STRING", 9: "BOOL",
+	10: "F16", 11: "F64", 12: "U32", 13: "U64", 14: "C64", 15: "C128", 16: "BF16",
+	17: "F8_E4M3FN", 18: "F8_E4M3FNUZ", 19: "F8_E5M2", 20: "F8_E5M2FNUZ", 21: "U4", 22: "I4",
+}
+
+// initializers walks the graph up to end and counts the elements of its initializers (the
+// weights) from their dims and data types, skipping every other field and every tensor's data
+// without reading it.
+func (p *protoReader) initializers(f *Facts, end int64) error {
+	outer := p.end
+	p.end = end
+	defer func() { p.end = outer }()
+	for fields := 0; p.pos < p.end; fields++ {
+		if fields == maxONNXFields {
+			return fmt.Errorf("more than %d graph fields", maxONNXFields)
+		}
+		num, typ, err := p.tag()
+		if err != nil {
+			return err
+		}
+		if num != onnxGraphInitializer || typ != protowire.BytesType {
+			if err := p.skip(typ); err != nil {
+				return err
+			}
+			continue
+		}
+		n, err := p.length()
+		if err != nil {
+			return err
+		}
+		elems, dtype, err := p.tensorShape(p.pos + n)
+		if err != nil {
+			return fmt.Errorf("initializer %d: %w", f.Tensors+1, err)
+		}
+		f.Tensors++
+		if f.Parameters > math.MaxInt64-elems {
+			return errors.New("parameter count overflows")
+		}
+		f.Parameters += elems
+		if f.DTypes == nil {
+			f.DTypes = map[string]int64{}
+		}
+		f.DTypes[dtype] += elems
+	}
+	return nil
+}
+
+// tensorShape reads a TensorProto's dims and data type up to end, and leaves p at end.
+func (p *protoReader) tensorShape(end int64) (elems int64, dtype string, err error) {
+	outer := p.end
+	p.end = end
+	defer func() { p.end, p.pos = outer, end }()
+	elems, dims := 1, 0
+	dim := func(v uint64) error {
+		if dims++; dims > maxONNXDims {
+			return fmt.Errorf("more than %d dimensions", maxONNXDims)
+		}
+		if v > math.MaxInt64 || (v > 0 && elems > math.MaxInt64/int64(v)) {
+			return fmt.Errorf("dimension %d overflows the element count", int64(v))
+		}
+		elems *= int64(v)
+		return nil
+	}
+	dtype = "unknown"
+	for fields := 0; p.pos < p.end; fields++ {
+		if fields == maxONNXFields {
+			return 0, "", fmt.Errorf("more than %d tensor fields", maxONNXFields)
+		}
+		num, typ, err := p.tag()
+		if err != nil {
+			return 0, "", err
+		}
+		switch {
+		case num == onnxTensorDims && typ == protowire.VarintType:
+			v, err := p.varint()
+			if err != nil {
+				return 0, "", err
+			}
+			if err := dim(v); err != nil {
+				return 0, "", err
+			}
+		case num == onnxTensorDims && typ == protowire.BytesType: // packed dims
+			n, err := p.length()
+			if err != nil {
+				return 0, "", err
+			}
+			if n > maxONNXDims*10 {
+				return 0, "", fmt.Errorf("packed dims of %d bytes", n)
+			}
+			b, err := p.window(int(n))
+			if err != nil {
+				return 0, "", err
+			}
+			for len(b) > 0 {
+				v, k := protowire.ConsumeVarint(b)
+				if k < 0 {
+					return 0, "", fmt.Errorf("bad packed dim: %w", protowire.ParseError(k))
+				}
+				if err := dim(v); err != nil {
+					return 0, "", err
+				}
+				b = b[k:]
+			}
+			p.pos += n
+		case num == onnxTensorDataType && typ == protowire.VarintType:
+			v, err := p.varint()
+			if err != nil {
+				return 0, "", err
+			}
+			if name, ok := onnxDTypes[v]; ok {
+				dtype = name
+			}
+		default:
+			if err := p.skip(typ); err != nil {
+				return 0, "", err
+			}
+		}
+	}
+	return elems, dtype, nil
 }
 
 // protoReader reads protobuf fields from r within [pos, end), through a small buffer that it

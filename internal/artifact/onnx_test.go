@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -124,5 +125,74 @@ func TestReadONNXErrors(t *testing.T) {
 	got, err := readBytes("m.onnx", (&onnxModel{}).varint(1, 8).str(6, long).b)
 	if err != nil || len(got.Metadata["doc_string"]) != maxMetadataValue+len("…") {
 		t.Errorf("long doc_string: %d bytes, %v", len(got.Metadata["doc_string"]), err)
+	}
+}
+
+// onnxTensor builds a TensorProto with dims (packed or one field each), a data type and raw
+// data of rawLen bytes (only the length is written when the data would be huge; see
+// TestReadONNXInitializers).
+func onnxTensor(dims []uint64, packed bool, dtype uint64, name string, raw []byte) []byte {
+	t := &onnxModel{}
+	if packed {
+		var b []byte
+		for _, d := range dims {
+			b = protowire.AppendVarint(b, d)
+		}
+		t.bytes(1, b)
+	} else {
+		for _, d := range dims {
+			t.varint(1, d)
+		}
+	}
+	t.varint(2, dtype).str(8, name)
+	if raw != nil {
+		t.bytes(9, raw)
+	}
+	return t.b
+}
+
+// TestReadONNXInitializers counts the weights from the initializers' dims and data types,
+// whichever way the dims are encoded, skipping nodes and tensor data.
+func TestReadONNXInitializers(t *testing.T) {
+	t.Parallel()
+	node := (&onnxModel{}).str(1, "x").str(2, "y").str(4, "MatMul").b
+	graph := (&onnxModel{}).bytes(1, node).str(2, "main").
+		bytes(5, onnxTensor([]uint64{16, 8}, true, 1, "w1", make([]byte, 16*8*4))).
+		bytes(5, onnxTensor([]uint64{8}, false, 10, "b1", make([]byte, 16))).
+		bytes(5, onnxTensor([]uint64{4, 4, 2}, false, 16, "w2", nil)).
+		bytes(11, []byte{0x0a, 0x01, 'x'}).b
+	m := (&onnxModel{}).varint(1, 8).str(2, "pytorch").bytes(7, graph).bytes(8, []byte{0x0a, 0x00, 0x10, 0x11}).b
+	got, err := Read("m.onnx", bytes.NewReader(m), int64(len(m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"F32": 128, "F16": 8, "BF16": 32}
+	if got.Parameters != 168 || got.Tensors != 3 || !reflect.DeepEqual(got.DTypes, want) || len(got.Warnings) != 0 {
+		t.Errorf("parameters %d, tensors %d, dtypes %v, warnings %v", got.Parameters, got.Tensors, got.DTypes, got.Warnings)
+	}
+	if got.Metadata["opset_import"] != "ai.onnx:17" {
+		t.Errorf("fields after the graph were not read: %v", got.Metadata)
+	}
+}
+
+// TestReadONNXBadInitializers: shapes glassbox cannot count leave the count unknown, with a
+// warning, and the file still safe.
+func TestReadONNXBadInitializers(t *testing.T) {
+	t.Parallel()
+	for name, tensor := range map[string][]byte{
+		"rank 65":  onnxTensor(make([]uint64, 65), false, 1, "w", nil),
+		"overflow": onnxTensor([]uint64{1 << 40, 1 << 40}, true, 1, "w", nil),
+		"bad tag":  {0x00},
+	} {
+		graph := (&onnxModel{}).bytes(5, onnxTensor([]uint64{2, 2}, true, 1, "ok", nil)).bytes(5, tensor).b
+		m := (&onnxModel{}).varint(1, 8).bytes(7, graph).str(2, "after").b
+		got, err := Read("m.onnx", bytes.NewReader(m), int64(len(m)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Parameters != 0 || got.DTypes != nil || len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], "parameters not counted") ||
+			got.Safety != SafetySafe || got.Metadata["producer_name"] != "after" {
+			t.Errorf("%s: parameters %d dtypes %v warnings %v safety %s metadata %v", name, got.Parameters, got.DTypes, got.Warnings, got.Safety, got.Metadata)
+		}
 	}
 }
