@@ -27,8 +27,9 @@ var motSets = []motSet{
 		"model_name", "mof_class", [3]string{"progress_c1", "progress_c2", "progress_c3"}},
 }
 
-// mot computes the Model Openness Tool's class and progress for every fixture and record, as
-// internal/framework/mof's parity test does, and compares them with the reference tool's.
+// mot computes the Model Openness Tool's class and progress for every fixture and record and
+// compares them with the reference tool's. This is the one home of that parity check; its
+// test (TestRunRealData) pins 27/27 and 123/123.
 func mot(dir string, rep *Report) {
 	for _, set := range motSets {
 		rows, err := readTSV(filepath.Join(dir, set.table))

@@ -25,15 +25,7 @@ func (v *view) lineage() {
 	for _, b := range bases {
 		ev := v.cardField("base_model", b)
 		p := Parent{Ref: "hf:" + strings.TrimPrefix(b, "hf:"), Relation: relation, Evidence: []string{ev}}
-		if e, loc, ok := v.relatedLicence(v.rel.Parents, b); ok {
-			// The base's own card, read from the Hub, says what its terms are.
-			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
-			p.Evidence = append(p.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
-			v.parentData(&p, b)
-		} else if e, ok := v.cat.KnownBase(b); ok {
-			p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
-			p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(b), "", b+" is released under "+e.Name))
-		}
+		v.baseTerms(&p, b)
 		v.facts.Lineage = append(v.facts.Lineage, p)
 	}
 	if len(bases) == 0 {
@@ -65,16 +57,27 @@ func (v *view) ggufLineage(relation string) {
 			seen[strings.ToLower(id)] = true
 			loc := fmt.Sprintf("%s#general.base_model.%d.repo_url", f.Path, i)
 			p := Parent{Ref: "hf:" + id, Relation: relation, Source: "gguf", Evidence: []string{v.ev.add("header", loc, f.SHA256, b.RepoURL)}}
-			if e, loc, ok := v.relatedLicence(v.rel.Parents, id); ok {
-				p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
-				p.Evidence = append(p.Evidence, v.ev.add("card", loc, "", "license: "+e.ID))
-			} else if e, ok := v.cat.KnownBase(id); ok {
-				p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
-				p.Evidence = append(p.Evidence, v.ev.add("catalogue", "bases:"+strings.ToLower(id), "", id+" is released under "+e.Name))
-			}
+			v.baseTerms(&p, id)
 			v.facts.Lineage = append(v.facts.Lineage, p)
 		}
 	}
+}
+
+// baseTerms fills in the terms of base model id: from the base's own card when the source read
+// its release (the Hub does), else from the table of well-known bases.
+func (v *view) baseTerms(p *Parent, id string) {
+	if e, loc, ok := v.relatedLicence(v.rel.Parents, id); ok {
+		p.setTerms(e, v.ev.add("card", loc, "", "license: "+e.ID))
+		v.parentData(p, id)
+	} else if e, ok := v.cat.KnownBase(id); ok {
+		p.setTerms(e, v.ev.add("catalogue", "bases:"+strings.ToLower(id), "", id+" is released under "+e.Name))
+	}
+}
+
+// setTerms records the catalogue entry a base is released under and the evidence for it.
+func (p *Parent) setTerms(e *license.Entry, ev string) {
+	p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+	p.Evidence = append(p.Evidence, ev)
 }
 
 // proseLineage adds the model families the prose says the release derives from ("based on
@@ -93,11 +96,9 @@ func (v *view) proseLineage() {
 			continue
 		}
 		seen[e.Key] = true
-		v.facts.Lineage = append(v.facts.Lineage, Parent{
-			Ref: pb.Name, Relation: "derived", Source: "prose",
-			License: e.ID, Key: e.Key, Open: e.Open(), Restrictions: e.Restrictions(),
-			Evidence: []string{v.cardLine(pb.Line, pb.Excerpt), v.ev.add("catalogue", "families:"+strings.ToLower(pb.Name), "", pb.Name+" is released under "+e.Name)},
-		})
+		p := Parent{Ref: pb.Name, Relation: "derived", Source: "prose", Evidence: []string{v.cardLine(pb.Line, pb.Excerpt)}}
+		p.setTerms(e, v.ev.add("catalogue", "families:"+strings.ToLower(pb.Name), "", pb.Name+" is released under "+e.Name))
+		v.facts.Lineage = append(v.facts.Lineage, p)
 	}
 }
 

@@ -35,10 +35,7 @@ func textLadder(b *strings.Builder, p painter, a *assess.Assessment) {
 		}
 		fmt.Fprintf(b, "  %s %s\n", p.paint(col, m), head)
 		for _, c := range r.Checks {
-			fmt.Fprintf(b, "      %s %s: %s%s\n", p.paint(markColour[c.Result], mark[c.Result]), c.Criterion, c.Detail, evRefs(c.Evidence))
-			if c.Result != framework.Pass && c.Fix != "" {
-				fmt.Fprintf(b, "          %s %s\n", p.paint(ansiDim, "to fix:"), c.Fix)
-			}
+			textReason(b, p, c, "      ", true)
 		}
 	}
 }
@@ -84,10 +81,16 @@ func textFrameworks(b *strings.Builder, p painter, a *assess.Assessment) {
 
 func textReasons(b *strings.Builder, p painter, rs []framework.Reason) {
 	for _, r := range rs {
-		fmt.Fprintf(b, "  %s %s: %s%s\n", p.paint(markColour[r.Result], mark[r.Result]), r.Criterion, r.Detail, evRefs(r.Evidence))
-		if r.Result != framework.Pass && r.Fix != "" {
-			fmt.Fprintf(b, "      %s %s\n", p.paint(ansiDim, "to fix:"), r.Fix)
-		}
+		textReason(b, p, r, "  ", true)
+	}
+}
+
+// textReason writes one criterion (mark, name, what was found, evidence ids) at indent and,
+// when withFix and it does not pass, what would fix it.
+func textReason(b *strings.Builder, p painter, r framework.Reason, indent string, withFix bool) {
+	fmt.Fprintf(b, "%s%s %s: %s%s\n", indent, p.paint(markColour[r.Result], mark[r.Result]), r.Criterion, r.Detail, evRefs(r.Evidence))
+	if withFix && r.Result != framework.Pass && r.Fix != "" {
+		fmt.Fprintf(b, "%s    %s %s\n", indent, p.paint(ansiDim, "to fix:"), r.Fix)
 	}
 }
 

@@ -67,29 +67,18 @@ type OSAID struct {
 }
 
 // OSAI is the "osai" entry of frameworks: the European Open Source AI Index score (0..1) and
-// each of its twelve parameters' class.
+// each of its twelve parameters' class with the reason.
 type OSAI struct {
-	Score      float64              `json:"score"`
-	Percent    string               `json:"percent"`
-	Parameters map[string]OSAIParam `json:"parameters"`
-	Notes      []string             `json:"notes,omitempty"`
-}
-
-// OSAIParam is one index parameter: class open, partial, closed or unknown.
-type OSAIParam struct {
-	Class    string   `json:"class"`
-	Detail   string   `json:"detail,omitempty"`
-	Fix      string   `json:"fix,omitempty"`
-	Evidence []string `json:"evidence"`
+	Score      float64                   `json:"score"`
+	Percent    string                    `json:"percent"`
+	Parameters map[string]osai.Judgement `json:"parameters"`
+	Notes      []string                  `json:"notes,omitempty"`
 }
 
 func osaiEntry(v framework.Verdict) OSAI {
-	o := OSAI{Percent: v.Label, Parameters: map[string]OSAIParam{}, Notes: v.Notes}
+	o := OSAI{Percent: v.Label, Parameters: osai.Judgements(v), Notes: v.Notes}
 	if v.Score != nil {
 		o.Score = *v.Score
-	}
-	for k, r := range v.Elements {
-		o.Parameters[k] = OSAIParam{Class: string(osai.ClassOf(r.Result)), Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence}
 	}
 	return o
 }

@@ -82,7 +82,7 @@ func Markdown(w io.Writer, a *assess.Assessment) error {
 	fmt.Fprintln(b, "| id | component | status | licence | where | evidence |")
 	fmt.Fprintln(b, "|---|---|---|---|---|---|")
 	for _, c := range f.Components {
-		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s |\n", c.ID, c.Name, c.Status, mdCell(c.License), mdCell(strings.Join(firstN(c.Locations, 3), ", ")), strings.Join(c.Evidence, ", "))
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s |\n", c.ID, c.Name, c.Status, mdCell(c.License), mdCell(strings.Join(c.Locations, ", ")), strings.Join(c.Evidence, ", "))
 	}
 	fmt.Fprintln(b)
 	if len(f.Licenses) > 0 {
@@ -200,11 +200,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func firstN(s []string, n int) []string {
-	if len(s) > n {
-		return append(append([]string{}, s[:n]...), "…")
-	}
-	return s
 }

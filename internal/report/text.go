@@ -62,10 +62,7 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 		textLadder(b, p, a)
 	} else {
 		for _, r := range a.Tier.Reasons {
-			fmt.Fprintf(b, "  %s %s: %s%s\n", p.paint(markColour[r.Result], mark[r.Result]), r.Criterion, r.Detail, evRefs(r.Evidence))
-			if r.Fix != "" && r.Result != framework.Pass && (opt.Verbose || isBlocking(a.Tier, r)) {
-				fmt.Fprintf(b, "      %s %s\n", p.paint(ansiDim, "to fix:"), r.Fix)
-			}
+			textReason(b, p, r, "  ", opt.Verbose || isBlocking(a.Tier, r))
 		}
 	}
 	var line []string
