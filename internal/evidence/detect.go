@@ -31,6 +31,8 @@ type view struct {
 	// identified maps the expression of each SPDX-License-Identifier licence to the files
 	// whose lines declare it.
 	identified map[string]map[string]bool
+	// related caches the cards of releases read alongside this one (bases, datasets).
+	related map[*release.Release]*card.Card
 }
 
 // Detect runs every detector over a release. cat is the licence catalogue (license.Default() in

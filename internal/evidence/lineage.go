@@ -378,11 +378,10 @@ func (v *view) parentData(p *Parent, id string) {
 	if r.Hub != nil {
 		p.Gated = r.Hub.Gated
 	}
-	t, ok := r.Text("README.md")
-	if !ok {
+	c := v.relatedCard(r)
+	if c == nil {
 		return
 	}
-	c := card.Parse("README.md", []byte(t.Content))
 	p.DataRead = true
 	for _, d := range c.Datasets {
 		ds := Dataset{Ref: "hf:datasets/" + strings.TrimPrefix(d, "datasets/"), Evidence: []string{v.ev.add("card", "hf:"+r.Hub.ID+"/README.md:"+itoa(c.FieldLines["datasets"]), "", "datasets: "+d)}}
@@ -396,6 +395,22 @@ func (v *view) parentData(p *Parent, id string) {
 		}
 		p.Datasets = append(p.Datasets, ds)
 	}
+}
+
+// relatedCard parses the card of a release read alongside this one, once; nil when it has none.
+func (v *view) relatedCard(r *release.Release) *card.Card {
+	if c, ok := v.related[r]; ok {
+		return c
+	}
+	var c *card.Card
+	if t, ok := r.Text("README.md"); ok {
+		c = card.Parse("README.md", []byte(t.Content))
+	}
+	if v.related == nil {
+		v.related = map[*release.Release]*card.Card{}
+	}
+	v.related[r] = c
+	return c
 }
 
 // related finds the release with Hub id id among rels, or nil.
@@ -413,11 +428,10 @@ func related(rels []*release.Release, id string) *release.Release {
 // with Hub id id, and the licence its own card declares. loc names the card field for evidence.
 func (v *view) relatedLicence(rels []*release.Release, id string) (e *license.Entry, loc string, ok bool) {
 	if r := related(rels, id); r != nil {
-		t, found := r.Text("README.md")
-		if !found {
+		c := v.relatedCard(r)
+		if c == nil {
 			return nil, "", false
 		}
-		c := card.Parse("README.md", []byte(t.Content))
 		for _, l := range c.License {
 			if strings.EqualFold(l, "other") && c.LicenseName != "" {
 				l = c.LicenseName
