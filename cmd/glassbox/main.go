@@ -91,7 +91,7 @@ Exit codes: 0 success, 1 a check failed, 2 usage error, 3 the target could not b
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr("%s: %v", c.CommandPath(), err)
 	})
-	root.AddCommand(newScan(stdout, stderr), newSnapshot(stdout), newInspect(stdout), newMOF(stdout), newLicense(stdout))
+	root.AddCommand(newScan(stdout, stderr), newSnapshot(stdout, stderr), newInspect(stdout), newMOF(stdout), newLicense(stdout))
 	root.AddCommand(newOSAI(stdout))
 	return root
 }

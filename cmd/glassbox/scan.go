@@ -13,11 +13,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
-	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
-	"github.com/glassbox-dev/glassbox/internal/source/hub"
+	"github.com/glassbox-dev/glassbox/internal/target"
 )
 
 func newScan(stdout, stderr io.Writer) *cobra.Command {
@@ -125,148 +124,59 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
 }
 
+// targetOptions turns the flags into the options of package target, with a progress bar on a
+// terminal and informational lines on stderr.
+func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
+	return target.Options{
+		Verify: opts.verify, Weights: opts.weights, NoCache: opts.noCache, Version: version,
+		Progress: func(desc string, total int64) (source.Progress, func()) {
+			f, ok := stderr.(*os.File)
+			if !ok || !term.IsTerminal(int(f.Fd())) {
+				return nil, func() {}
+			}
+			bar := progressbar.NewOptions64(total,
+				progressbar.OptionSetWriter(stderr),
+				progressbar.OptionSetDescription(desc),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+			return func(n int64) { _ = bar.Add64(n) }, func() { _ = bar.Finish() }
+		},
+		Inform: func(msg string) { fmt.Fprintln(stderr, msg) },
+	}
+}
+
 // audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.
-func audit(ctx context.Context, target string, opts auditOptions, stderr io.Writer) (*assess.Assessment, error) {
-	rel, err := readTarget(ctx, target, opts)
+func audit(ctx context.Context, t string, opts auditOptions, stderr io.Writer) (*assess.Assessment, error) {
+	rel, err := readTarget(ctx, t, opts, stderr)
 	if err != nil {
 		return nil, err
 	}
-	printNotes(stderr, rel)
-	switch {
-	case opts.verify && hub.IsTarget(target):
-		if err := verifyHubCopy(ctx, target, rel, opts.weights, stderr); err != nil {
-			return nil, err
-		}
-	case opts.verify:
-		if info, err := os.Stat(target); err != nil || !info.IsDir() {
-			return nil, usageErr("scan --verify needs a directory holding the weights; %s is not one", target)
-		}
-		if err := verifyWeights(ctx, target, rel, nil, stderr); err != nil {
-			return nil, err
-		}
-	case opts.weights != "":
-		return nil, usageErr("scan --weights only makes sense with --verify")
-	}
-	return assess.Run(rel, license.Default()), nil
+	a, err := target.AuditRelease(ctx, t, rel, targetOptions(opts, stderr))
+	return a, exitFor(err)
 }
 
-// verifyHubCopy hashes the weights of a Hub release that a local folder holds (dir, else the
-// Hugging Face cache's snapshot of the audited commit) so that the report compares them with the
-// Hub's LFS sha256. Files the folder lacks stay unverified; a folder with none is an error.
-func verifyHubCopy(ctx context.Context, target string, rel *release.Release, dir string, stderr io.Writer) error {
-	t, err := hub.ParseTarget(target)
+// readTarget reads a target into a Release and prints the source's notes on stderr.
+func readTarget(ctx context.Context, t string, opts auditOptions, stderr io.Writer) (*release.Release, error) {
+	rel, err := target.Read(ctx, t, targetOptions(opts, stderr))
 	if err != nil {
-		return usageErr("%v", err)
+		return nil, exitFor(err)
 	}
-	if dir == "" {
-		dir = hub.SnapshotDir(t, rel.Revision)
-		if dir == "" {
-			return &exitError{exitUnreadable, fmt.Errorf("%s: scan --verify: no local copy of commit %s in the Hugging Face cache (%s); download the weights first or pass --weights DIR", target, rel.Revision, hub.CacheDir())}
-		}
-	}
-	jobs := source.CopyJobs(dir, rel)
-	if len(jobs) == 0 {
-		return &exitError{exitUnreadable, fmt.Errorf("%s: scan --verify: %s holds none of the release's weights files", target, dir)}
-	}
-	if err := verifyWeights(ctx, dir, rel, jobs, stderr); err != nil {
+	printNotes(stderr, rel)
+	return rel, nil
+}
+
+// exitFor maps package target's error kinds to exit codes.
+func exitFor(err error) error {
+	var te *target.Error
+	if !errors.As(err, &te) {
 		return err
 	}
-	weights := 0
-	for _, f := range rel.Files {
-		if release.IsWeights(f.Path) {
-			weights++
-		}
+	if te.Kind == target.Usage {
+		return &exitError{exitUsage, te}
 	}
-	fmt.Fprintf(stderr, "verified %d of %d weights files in %s against the Hub's LFS sha256\n", len(jobs), weights, dir)
-	return nil
-}
-
-// verifyWeights hashes the weights files (jobs of a remote release's local copy, or every
-// weights file of a local release when jobs is nil), with a progress bar on a terminal.
-func verifyWeights(ctx context.Context, dir string, rel *release.Release, jobs []int, stderr io.Writer) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	total := source.VerifyBytes(rel)
-	if jobs != nil {
-		total = 0
-		for _, i := range jobs {
-			total += rel.Files[i].Size
-		}
-	}
-	var progress source.Progress
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("verifying "+rel.Name),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-		defer bar.Finish()
-		progress = func(n int64) { _ = bar.Add64(n) }
-	}
-	var err error
-	if jobs != nil {
-		err = source.VerifyCopy(ctx, dir, rel, jobs, progress)
-	} else {
-		err = source.Verify(ctx, dir, rel, progress)
-	}
-	if err != nil {
-		return &exitError{exitUnreadable, err}
-	}
-	return nil
-}
-
-func readTarget(ctx context.Context, target string, opts auditOptions) (*release.Release, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var rel *release.Release
-	var err error
-	if hub.IsTarget(target) {
-		t, perr := hub.ParseTarget(target)
-		if perr != nil {
-			return nil, usageErr("%v", perr)
-		}
-		rel, err = auditHub(ctx, t, opts)
-	} else {
-		rel, err = source.Open(ctx, target)
-	}
-	switch {
-	case err == nil:
-		return rel, nil
-	case errors.Is(err, source.ErrUnsupported):
-		return nil, &exitError{exitUsage, err}
-	default:
-		return nil, &exitError{exitUnreadable, err}
-	}
-}
-
-// auditHub reads a Hub target from the network, or from the local Hugging Face cache when
-// HF_HUB_OFFLINE is set or the Hub cannot be reached (an answer from the Hub, such as "repository
-// not found", is final and does not fall back).
-func auditHub(ctx context.Context, t hub.Target, opts auditOptions) (*release.Release, error) {
-	if hub.Offline() {
-		return hub.FromCache(ctx, t)
-	}
-	c := hub.NewClient(version)
-	if dir := hub.DefaultHTTPCacheDir(); dir != "" && !opts.noCache {
-		c.Cache = &hub.HTTPCache{Dir: dir}
-	}
-	rel, err := hub.Audit(ctx, c, t, lineageDepth, hub.DefaultOptions)
-	if err == nil && c.Cache != nil && c.Cache.Stale() > 0 {
-		rel.Notes = append(rel.Notes, fmt.Sprintf("the Hub could not be reached: %d answers came from the on-disk cache (%s) and may be out of date", c.Cache.Stale(), c.Cache.Dir))
-	}
-	var answer *hub.Error
-	if err == nil || errors.As(err, &answer) || ctx.Err() != nil {
-		return rel, err
-	}
-	if cached, cerr := hub.FromCache(ctx, t); cerr == nil {
-		cached.Notes = append(cached.Notes, "the Hub could not be reached: "+err.Error())
-		return cached, nil
-	}
-	return nil, err
+	return &exitError{exitUnreadable, te}
 }
 
 // printNotes tells the user on stderr what the source noted while reading (offline reads,
@@ -285,9 +195,6 @@ func printNotes(stderr io.Writer, rel *release.Release) {
 	}
 }
 
-// lineageDepth bounds how many generations of base models a Hub audit reads.
-const lineageDepth = 3
-
 // colorOK reports whether w is a terminal that wants colour (https://no-color.org).
 func colorOK(w io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
@@ -297,7 +204,7 @@ func colorOK(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func newSnapshot(stdout io.Writer) *cobra.Command {
+func newSnapshot(stdout, stderr io.Writer) *cobra.Command {
 	var out string
 	var opts auditOptions
 	c := &cobra.Command{
@@ -308,7 +215,7 @@ weights header facts) as JSON. 'glassbox scan FILE' on the snapshot gives the sa
 scanning the release itself, byte for byte.`,
 		Args: exactArgs(1, "one TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rel, err := readTarget(cmd.Context(), args[0], opts)
+			rel, err := readTarget(cmd.Context(), args[0], opts, stderr)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,133 @@
+// Package target turns any TARGET the CLI, the server or the census is given (a local folder, a
+// snapshot file, hf:ORG/NAME[@REV] or a Hub URL) into a Release and an Assessment: the one place
+// where target forms are dispatched, the Hub's offline fallback is decided and --verify is
+// orchestrated. Callers only map its errors to their own vocabulary (exit codes, HTTP statuses).
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/glassbox-dev/glassbox/internal/assess"
+	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/release"
+	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
+)
+
+// Kind classifies why a target could not be audited.
+type Kind int
+
+const (
+	// Usage: the target or the options are malformed (CLI exit code 2).
+	Usage Kind = iota + 1
+	// Unreadable: the target could not be read (CLI exit code 3).
+	Unreadable
+)
+
+// Error is an audit failure with its kind.
+type Error struct {
+	Kind Kind
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func usage(format string, args ...any) error {
+	return &Error{Usage, fmt.Errorf(format, args...)}
+}
+
+func unreadable(err error) error { return &Error{Unreadable, err} }
+
+// Options change how a target is read.
+type Options struct {
+	// Verify hashes the weights (a local folder's own files; for a Hub target the local copy in
+	// Weights or the Hugging Face cache) and checks them against the recorded hashes.
+	Verify bool
+	// Weights is the folder holding a local copy of a Hub release's files, for Verify.
+	Weights string
+	// NoCache turns the on-disk HTTP cache of Hub answers off.
+	NoCache bool
+	// Version is glassbox's version, sent in the Hub's User-Agent.
+	Version string
+	// Progress, when set, is called before hashing starts with a description and the bytes to
+	// hash; it returns the per-chunk callback and a function called when hashing ends.
+	Progress func(desc string, total int64) (source.Progress, func())
+	// Inform, when set, receives one-line messages for the user (what was verified).
+	Inform func(msg string)
+}
+
+// LineageDepth bounds how many generations of base models a Hub audit reads.
+const LineageDepth = 3
+
+// Audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.
+func Audit(ctx context.Context, target string, opts Options) (*assess.Assessment, error) {
+	rel, err := Read(ctx, target, opts)
+	if err != nil {
+		return nil, err
+	}
+	return AuditRelease(ctx, target, rel, opts)
+}
+
+// Read turns a target into a Release: a Hub target through the Hub (or the local Hugging Face
+// cache), anything else through source.Open (a folder or a snapshot file).
+func Read(ctx context.Context, target string, opts Options) (*release.Release, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var rel *release.Release
+	var err error
+	if hub.IsTarget(target) {
+		t, perr := hub.ParseTarget(target)
+		if perr != nil {
+			return nil, usage("%v", perr)
+		}
+		rel, err = readHub(ctx, t, opts)
+	} else {
+		rel, err = source.Open(ctx, target)
+	}
+	switch {
+	case err == nil:
+		return rel, nil
+	case errors.Is(err, source.ErrUnsupported):
+		return nil, &Error{Usage, err}
+	default:
+		return nil, unreadable(err)
+	}
+}
+
+// readHub reads a Hub target from the network, or from the local Hugging Face cache when
+// HF_HUB_OFFLINE is set or the Hub cannot be reached (an answer from the Hub, such as "repository
+// not found", is final and does not fall back).
+func readHub(ctx context.Context, t hub.Target, opts Options) (*release.Release, error) {
+	if hub.Offline() {
+		return hub.FromCache(ctx, t)
+	}
+	c := hub.NewClient(opts.Version)
+	if dir := hub.DefaultHTTPCacheDir(); dir != "" && !opts.NoCache {
+		c.Cache = &hub.HTTPCache{Dir: dir}
+	}
+	rel, err := hub.Audit(ctx, c, t, LineageDepth, hub.DefaultOptions)
+	if err == nil && c.Cache != nil && c.Cache.Stale() > 0 {
+		rel.Notes = append(rel.Notes, fmt.Sprintf("the Hub could not be reached: %d answers came from the on-disk cache (%s) and may be out of date", c.Cache.Stale(), c.Cache.Dir))
+	}
+	var answer *hub.Error
+	if err == nil || errors.As(err, &answer) || ctx.Err() != nil {
+		return rel, err
+	}
+	if cached, cerr := hub.FromCache(ctx, t); cerr == nil {
+		cached.Notes = append(cached.Notes, "the Hub could not be reached: "+err.Error())
+		return cached, nil
+	}
+	return nil, err
+}
+
+// AuditRelease verifies (when asked) and assesses a release already read from target.
+func AuditRelease(ctx context.Context, target string, rel *release.Release, opts Options) (*assess.Assessment, error) {
+	if err := verify(ctx, target, rel, opts); err != nil {
+		return nil, err
+	}
+	return assess.Run(rel, license.Default()), nil
+}
