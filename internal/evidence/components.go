@@ -147,7 +147,6 @@ var (
 	paperRe      = regexp.MustCompile(`(?i)\.pdf$`)
 	evalResRe    = regexp.MustCompile(`(?i)(^|/)(eval_results?|results?|evaluation_results?|metrics|scores)[a-z0-9_.-]*\.(json|csv|md|tsv|ya?ml)$|(^|/)\.eval_results/`)
 
-	dataHeadingRe  = regexp.MustCompile(`(?i)(training|pre-?training|fine-?tuning) (data|dataset|corpus)|^data(sets?)?$|data card|datasheet|^training data`)
 	evalHeadingRe  = regexp.MustCompile(`(?i)evaluat|benchmark|results|performance`)
 	sampleHeadRe   = regexp.MustCompile(`(?i)(sample|example) (model )?outputs?|^samples$|generated (samples|examples|images)|^gallery$`)
 	intermediateMd = regexp.MustCompile(`(?i)intermediate checkpoints?|revision\s*=\s*["']step\d+|checkpoints? (at|for) every|training checkpoints`)
@@ -269,9 +268,19 @@ func (v *view) modelCard() []found {
 	return []found{{loc: v.cardPath, ev: v.fileEvidence(v.cardPath, 0, 0), path: v.cardPath}}
 }
 
+// dataCard finds data cards: files named as such, and the card's data sections when they
+// describe at least some elements of Data Information (a one-paragraph overview is not a data
+// card; see datainfo.go).
 func (v *view) dataCard() []found {
 	out := filesMatching(datacardRe)(v)
-	return append(out, v.section(dataHeadingRe, 200, false)...)
+	d := v.facts.DataInfo
+	if d.Level != DataPartial && d.Level != DataSubstantive {
+		return out
+	}
+	for _, h := range v.dataHeadings() {
+		out = append(out, found{loc: v.cardPath + ":" + itoa(h.Line), ev: v.cardLine(h.Line, h.Text)})
+	}
+	return out
 }
 
 func (v *view) evaluationResults() []found {

@@ -53,6 +53,7 @@ func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 	v.lineage()
 	v.datasets()
 	v.weights()
+	v.facts.DataInfo = v.dataInfo()
 	v.components()
 	v.claims()
 	v.consistency()

@@ -197,6 +197,9 @@ type Facts struct {
 	Findings       []Finding  `json:"findings"`
 	Evidence       []Evidence `json:"evidence"`
 
+	// DataInfo is how substantively the release describes its training data (datainfo.go).
+	DataInfo DataInfo `json:"data_info"`
+
 	// OSAI documentation facts (docs.go).
 	// Docs lists where the card and documentation files cover hardware, architecture, training,
 	// tuning and how to run the code.
