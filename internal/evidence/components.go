@@ -202,7 +202,7 @@ func (v *view) inferenceCode() []found {
 func (v *view) finalParameters() []found {
 	var out []found
 	for _, a := range v.facts.Artifacts {
-		if !a.Intermediate {
+		if !a.Intermediate && !a.Auxiliary {
 			out = append(out, found{loc: a.Path, ev: a.Evidence[0], path: a.Path})
 		}
 	}

@@ -68,6 +68,11 @@ type License struct {
 	Scope      string `json:"scope"`
 	// Path limits the licence to files under a folder ("" = the whole release).
 	Path string `json:"path,omitempty"`
+	// Model names the model a weights licence is for, from its file name
+	// (model_licenses/LICENSE-SDXL1.0): it covers only the weights files that name that model.
+	Model string `json:"model,omitempty"`
+	// Why says, where the scope is not the file name's, why the licence covers what it covers.
+	Why string `json:"why,omitempty"`
 	// Source: card, file, gguf, prose, identifier, lineage.
 	Source       string   `json:"source"`
 	HubID        string   `json:"hub_id,omitempty"`
@@ -117,9 +122,12 @@ type Artifact struct {
 	Parameters int64  `json:"parameters,omitempty"`
 	Safety     string `json:"safety"`
 	// Intermediate: a checkpoint from during training, not the final parameters.
-	Intermediate bool   `json:"intermediate,omitempty"`
-	LFS          bool   `json:"lfs,omitempty"`
-	SHA256       string `json:"sha256,omitempty"`
+	Intermediate bool `json:"intermediate,omitempty"`
+	// Auxiliary: the weights of a helper beside the model (a safety checker, a watermark
+	// detector, arrays shipped inside a code package), not the model's own parameters.
+	Auxiliary bool   `json:"auxiliary,omitempty"`
+	LFS       bool   `json:"lfs,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
 	// Verified: SHA256 was computed over the file's bytes (scan --verify).
 	Verified bool   `json:"verified,omitempty"`
 	Size     int64  `json:"size"`
