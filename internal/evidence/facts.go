@@ -199,6 +199,8 @@ type Facts struct {
 	Artifacts  []Artifact  `json:"artifacts"`
 	// Parameters is the parameter count of the final weights (0 when unknown).
 	Parameters int64 `json:"parameters,omitempty"`
+	// MoE is the mixture-of-experts layout when config.json shows one (moe.go).
+	MoE *MoE `json:"moe,omitempty"`
 	// TrainingTokens is the token count the card or config states (0 when unknown).
 	TrainingTokens int64      `json:"training_tokens,omitempty"`
 	Claims         []Claim    `json:"claims"`
