@@ -58,6 +58,7 @@ const (
 	ScopeData    = "data"
 	ScopeDocs    = "docs"
 	ScopePolicy  = "policy" // a use policy that binds the weights
+	ScopeNotice  = "notice" // a third-party notice for a bundled component, not the release's terms
 )
 
 // License is one licence statement found in the release.

@@ -114,6 +114,21 @@ func (v *view) licenses() {
 // under the Apache 2.0 license."), not licences mentioned in passing.
 var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
 
+// thirdPartyRe matches the lines that introduce notices for bundled third-party components.
+var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
+
+// thirdPartyNotice reports whether the lines between two licence matches of one file (after
+// line `after`, before line `before`) introduce third-party notices.
+func thirdPartyNotice(content string, after, before int) bool {
+	lines := strings.Split(content, "\n")
+	for n := after + 1; n < before && n <= len(lines); n++ {
+		if n >= 1 && thirdPartyRe.MatchString(lines[n-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // proseWeightsRe and proseCodeRe tell what the subject of a "licensed under" sentence is.
 var (
 	proseWeightsRe = regexp.MustCompile(`(?i)weight|checkpoint|parameter|differential|delta`)
@@ -281,9 +296,12 @@ func (v *view) fileLicenses() {
 			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}})
 			continue
 		}
-		for _, m := range matches {
+		for i, m := range matches {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
 			l := License{Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}}
+			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) {
+				l.Scope, l.Why = ScopeNotice, "a third-party notice appended to "+t.Path+" for components it bundles, not the release's own terms"
+			}
 			if e, ok := v.cat.ByID(m.ID); ok {
 				if e.Kind == license.KindPolicy {
 					// A use policy appended to a licence binds the weights like a policy file.

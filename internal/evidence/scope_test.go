@@ -120,3 +120,37 @@ func TestAuxiliaryWeights(t *testing.T) {
 		t.Error("a safety checker alone counts as released weights")
 	}
 }
+
+// TestThirdPartyNotices: licences appended to a LICENSE after a third-party notice line cover
+// bundled components, not the weights.
+func TestThirdPartyNotices(t *testing.T) {
+	t.Parallel()
+	lic := "SPDX-License-Identifier: Apache-2.0\n\nThird-party notices for bundled components:\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"
+	f := detect(t, build(text("LICENSE", lic), weights("model.safetensors", 10)))
+	if got := strings.Join(f.Weights.Licenses, ","); got != "Apache-2.0" || !f.Weights.Open {
+		t.Errorf("weights under %q (open %v), want Apache-2.0 alone", got, f.Weights.Open)
+	}
+	// Without a notice line, both licences in one file bind.
+	f = detect(t, build(text("LICENSE", "SPDX-License-Identifier: Apache-2.0\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"), weights("model.safetensors", 10)))
+	if f.Weights.Open {
+		t.Errorf("two licences with no notice line: weights open under %v", f.Weights.Licenses)
+	}
+}
+
+// TestOPTBaseTerms: OPT bases carry Meta's non-commercial research terms, so an Apache-2.0
+// fine-tune of one is a conflict, from base_model or from the prose.
+func TestOPTBaseTerms(t *testing.T) {
+	t.Parallel()
+	for _, readme := range []string{
+		card("license: apache-2.0\nbase_model: facebook/opt-1.3b", ""),
+		card("license: apache-2.0", "This model is based on OPT and tuned on our chat logs.\n"),
+	} {
+		f := detect(t, build(text("README.md", readme), weights("model.safetensors", 10)))
+		if len(findings(f, "license-conflict")) != 1 || f.Weights.Open {
+			t.Errorf("%q: conflicts %v, weights open %v; want one license-conflict and closed terms", readme, findings(f, "license-conflict"), f.Weights.Open)
+		}
+		if !strings.Contains(strings.Join(f.Weights.Restrictions, ";"), "non-commercial") {
+			t.Errorf("restrictions %v, want the inherited non-commercial term", f.Weights.Restrictions)
+		}
+	}
+}

@@ -122,6 +122,14 @@ func (c *Catalogue) Identify(text string) []Match {
 			Coverage: round2(float64(wordCount(text[t.start:t.end])) / float64(total)),
 			Lines:    [2]int{lines[t.start], lines[end]}, How: "text"})
 	}
+	c.addedTerms(out, text, body)
+	if len(out) == 0 {
+		if v, ok := c.nearVariant(text[body:]); ok {
+			v.Lines[0] += strings.Count(text[:body], "\n")
+			v.Lines[1] += strings.Count(text[:body], "\n")
+			out = append(out, v)
+		}
+	}
 	out = append(out, c.identifiers(string(scan))...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Lines[0] != out[j].Lines[0] {
