@@ -119,12 +119,29 @@ func (v *view) componentLicense(c *Component, info component.Info, h found) {
 	}
 	ls := v.licensesFor(scope, h.path)
 	c.License, c.Open = joinLicenses(ls)
+	for _, l := range ls {
+		c.LicenseWhy = appendUnique(c.LicenseWhy, l.Expression+": "+scopeWhy(l))
+	}
 	if info.ID == component.ModelParameters {
 		c.Open = c.Open && v.facts.Weights.Open
 	}
 	for _, l := range ls {
 		c.Evidence = appendUnique(c.Evidence, l.Evidence...)
 	}
+}
+
+// scopeWhy says why a licence covers a component: its own reason, or what its scope and source
+// make it cover.
+func scopeWhy(l License) string {
+	switch {
+	case l.Why != "":
+		return l.Why
+	case l.Scope == ScopeCode:
+		return "a licence for the release's code"
+	case l.Scope == ScopeWeights:
+		return coverWhy(l)
+	}
+	return coverWhy(l)
 }
 
 // ---- name patterns, as data

@@ -44,6 +44,8 @@ type Component struct {
 	Locations []string `json:"locations,omitempty"`
 	// License is the licence expression covering the component, empty when none applies.
 	License string `json:"license,omitempty"`
+	// LicenseWhy says, per licence in License, why it covers the component.
+	LicenseWhy []string `json:"license_why,omitempty"`
 	// Open: the component's licence is open by the catalogue's terms.
 	Open     bool     `json:"open"`
 	Note     string   `json:"note,omitempty"`
@@ -126,9 +128,13 @@ type Artifact struct {
 	Intermediate bool `json:"intermediate,omitempty"`
 	// Auxiliary: the weights of a helper beside the model (a safety checker, a watermark
 	// detector, arrays shipped inside a code package), not the model's own parameters.
-	Auxiliary bool   `json:"auxiliary,omitempty"`
-	LFS       bool   `json:"lfs,omitempty"`
-	SHA256    string `json:"sha256,omitempty"`
+	Auxiliary bool `json:"auxiliary,omitempty"`
+	// Terms are the licence expressions that cover this weights file, and TermsWhy says why each
+	// applies ("the card's license field", "model_licenses/ names it", "inherited from …").
+	Terms    []string `json:"terms,omitempty"`
+	TermsWhy []string `json:"terms_why,omitempty"`
+	LFS      bool     `json:"lfs,omitempty"`
+	SHA256   string   `json:"sha256,omitempty"`
 	// Verified: SHA256 was computed over the file's bytes (scan --verify).
 	Verified bool   `json:"verified,omitempty"`
 	Size     int64  `json:"size"`

@@ -154,3 +154,17 @@ func TestOPTBaseTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestProseLicenceAgainstTheLicenceFile: a card that states its licence only in prose, at odds
+// with the LICENSE file, is a mismatch; agreeing prose is not.
+func TestProseLicenceAgainstTheLicenceFile(t *testing.T) {
+	t.Parallel()
+	f := detect(t, build(text("README.md", "# M\n\nThis model is licensed under the MIT license.\n"), text("LICENSE", apacheText), weights("model.safetensors", 10)))
+	if got := findings(f, "license-mismatch"); len(got) != 1 || !strings.Contains(got[0].Message, "the card's text says MIT but the licence file is Apache-2.0") {
+		t.Errorf("findings %+v, want one prose-vs-file license-mismatch", got)
+	}
+	f = detect(t, build(text("README.md", "# M\n\nThis model is licensed under the Apache 2.0 license.\n"), text("LICENSE", apacheText), weights("model.safetensors", 10)))
+	if got := findings(f, "license-mismatch"); len(got) != 0 {
+		t.Errorf("agreeing prose: findings %+v, want none", got)
+	}
+}
