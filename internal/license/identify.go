@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,7 +52,11 @@ func (c *Catalogue) Identify(text string) []Match {
 		start, end int
 	}
 	var texts []span
-	for _, lm := range textScanner().Scan(scan).Match {
+	var found []licensecheck.Match
+	if s := textScanner(scan); s != nil {
+		found = s.Scan(scan).Match
+	}
+	for _, lm := range found {
 		if lm.IsURL {
 			continue
 		}
@@ -255,29 +258,6 @@ func scanned(id string) bool {
 		}
 	}
 	return false
-}
-
-var (
-	scannerOnce sync.Once
-	scanner     *licensecheck.Scanner
-)
-
-// textScanner returns the licensecheck scanner over scannedLicences, built on first use.
-func textScanner() *licensecheck.Scanner {
-	scannerOnce.Do(func() {
-		var list []licensecheck.License
-		for _, l := range licensecheck.BuiltinLicenses() {
-			if l.LRE != "" && scanned(l.ID) {
-				list = append(list, l)
-			}
-		}
-		s, err := licensecheck.NewScanner(list)
-		if err != nil {
-			panic("license: building the licence text scanner: " + err.Error())
-		}
-		scanner = s
-	})
-	return scanner
 }
 
 func dedupe(ms []Match) []Match {
