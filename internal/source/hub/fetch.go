@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"net/http"
 	"net/url"
 	"path"
 	"sort"
@@ -19,6 +19,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/web"
 )
 
 // Options bound what Fetch reads. A zero field takes its value from DefaultOptions.
@@ -37,13 +38,20 @@ type Options struct {
 	MaxHeaderBytes int64
 	// MaxFiles caps the inventory; a larger repository is reported incomplete.
 	MaxFiles int
+	// MaxTreePages caps the pages of one file tree listing.
+	MaxTreePages int
+	// MaxParents and MaxDatasets cap the base models and datasets followed per model.
+	MaxParents, MaxDatasets int
+	// MaxRepos caps the repositories one audit reads, lineage included.
+	MaxRepos int
 }
 
 // DefaultOptions suit model repositories: a card or licence is rarely over a megabyte, and a
 // safetensors header of a large model is a few hundred kilobytes.
 var DefaultOptions = Options{
 	MaxTextFile: 1 << 20, MaxDocFile: 256 << 10, MaxTexts: 64, MaxWeights: 32,
-	HeaderPrefix: 64 << 10, MaxHeaderBytes: 32 << 20, MaxFiles: 200_000,
+	HeaderPrefix: 64 << 10, MaxHeaderBytes: 32 << 20, MaxFiles: 200_000, MaxTreePages: 500,
+	MaxParents: 16, MaxDatasets: 16, MaxRepos: 64,
 }
 
 // orDefault fills zero fields from DefaultOptions.
@@ -69,6 +77,18 @@ func (o Options) orDefault() Options {
 	}
 	if o.MaxFiles <= 0 {
 		o.MaxFiles = d.MaxFiles
+	}
+	if o.MaxTreePages <= 0 {
+		o.MaxTreePages = d.MaxTreePages
+	}
+	if o.MaxParents <= 0 {
+		o.MaxParents = d.MaxParents
+	}
+	if o.MaxDatasets <= 0 {
+		o.MaxDatasets = d.MaxDatasets
+	}
+	if o.MaxRepos <= 0 {
+		o.MaxRepos = d.MaxRepos
 	}
 	return o
 }
@@ -100,6 +120,8 @@ type repoInfo struct {
 	GGUF       json.RawMessage `json:"gguf"`
 	Siblings   []sibling       `json:"siblings"`
 	BaseModels json.RawMessage `json:"baseModels"`
+
+	refused int // siblings left out for their path
 }
 
 // sibling is one file of an info response; size and lfs come only with blobs=true.
@@ -208,6 +230,7 @@ func apiBase(t Target) string {
 
 // resolveURL is where the raw bytes of file p live at commit sha.
 func (c *Client) resolveURL(t Target, sha, p string) string {
+	c.init()
 	prefix := "/"
 	if t.Kind == KindDataset {
 		prefix = "/datasets/"
@@ -219,69 +242,161 @@ func (c *Client) resolveURL(t Target, sha, p string) string {
 	return c.Endpoint + prefix + t.Repo + "/resolve/" + url.PathEscape(sha) + "/" + strings.Join(segs, "/")
 }
 
-// info reads a repository's metadata at t.Revision (the default branch when empty).
+// info reads a repository's metadata at t.Revision (the default branch when empty). The commit
+// it names must be 40 hex digits, since every later URL and cache entry is pinned to it.
 func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
+	if t.Revision != "" {
+		if err := checkRevision(t.Revision); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, t, err)
+		}
+	}
+	c.init()
 	u := c.Endpoint + apiBase(t)
 	if t.Revision != "" {
 		u += "/revision/" + url.PathEscape(t.Revision)
 	}
 	q := url.Values{"expand": expand[t.Kind]}
 	var info repoInfo
-	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &info); err != nil {
+	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &info, false); err != nil {
 		return nil, err
 	}
-	if info.SHA == "" {
+	switch {
+	case info.SHA == "":
 		return nil, fmt.Errorf("%w: %s: the Hub gave no commit sha", source.ErrUnreadable, t)
+	case !IsCommit(info.SHA):
+		return nil, fmt.Errorf("%w: %s: the Hub gave %q as the commit sha, not 40 hex digits", source.ErrUnreadable, t, clip(info.SHA, 60))
 	}
-	if info.ID == "" {
+	if info.ID == "" || checkRepo(info.ID) != nil {
 		info.ID = t.Repo
 	}
 	if info.Disabled {
 		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, ErrDisabled)
 	}
+	info.Siblings, info.refused = validSiblings(info.Siblings)
 	return &info, nil
 }
 
-// getJSON decodes one JSON response into v.
-func (c *Client) getJSON(ctx context.Context, what, u string, v any) error {
-	resp, err := c.get(ctx, what, u, nil)
-	if err != nil {
-		return err
+// clip shortens s to n bytes for a message, quoting it safely.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
 	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(v); err != nil {
-		return fmt.Errorf("%w: %s: decoding the Hub's answer: %v", source.ErrUnreadable, what, err)
-	}
-	return nil
+	return s
 }
 
-// tree lists every file at sha, following the Link header's next page. It stops after max
-// entries and reports whether the listing was complete.
-func (c *Client) tree(ctx context.Context, t Target, sha string, maxFiles int) ([]treeEntry, bool, error) {
-	u := c.Endpoint + apiBase(t) + "/tree/" + url.PathEscape(sha) + "?recursive=true"
-	var all []treeEntry
-	for u != "" {
-		resp, err := c.get(ctx, t.String()+": file tree", u, nil)
-		if err != nil {
-			return all, false, err
+// validSiblings keeps the files whose path passes CheckPath and returns the others' count.
+func validSiblings(sibs []sibling) ([]sibling, int) {
+	out := sibs[:0]
+	for _, s := range sibs {
+		if CheckPath(s.RFilename) == nil {
+			out = append(out, s)
 		}
+	}
+	return out, len(sibs) - len(out)
+}
+
+// getJSON decodes one JSON answer of at most MaxAnswer bytes into v, holding that much of the
+// memory budget while it does.
+func (c *Client) getJSON(ctx context.Context, what, u string, v any, pinned bool) error {
+	_, err := c.getJSONHeader(ctx, what, u, v, pinned)
+	return err
+}
+
+// getJSONHeader is getJSON returning the answer's headers and final URL too (for Link).
+func (c *Client) getJSONHeader(ctx context.Context, what, u string, v any, pinned bool) (*http.Response, error) {
+	c.init()
+	if err := c.Budget.Acquire(ctx, c.MaxAnswer); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	defer c.Budget.Release(c.MaxAnswer)
+	resp, err := c.get(ctx, what, u, nil, pinned)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := web.ReadAll(resp.Body, c.MaxAnswer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, fmt.Errorf("%w: %s: decoding the Hub's answer: %v", source.ErrUnreadable, what, err)
+	}
+	return resp, nil
+}
+
+// listing is a file tree as far as it could be read.
+type listing struct {
+	entries  []treeEntry
+	complete bool
+	notes    []string
+}
+
+// tree lists every file at sha, following the Link header's next page on the Hub's own origin.
+// It stops after maxFiles entries or maxPages pages, at a page that is empty or repeats a
+// cursor, and at a link to another origin, saying so in the notes; entries whose path fails
+// CheckPath are left out and counted.
+func (c *Client) tree(ctx context.Context, t Target, sha string, o Options) (listing, error) {
+	c.init()
+	u := c.Endpoint + apiBase(t) + "/tree/" + url.PathEscape(sha) + "?recursive=true"
+	l := listing{complete: true}
+	seen := map[string]bool{}
+	refused := 0
+	for pages := 0; u != ""; pages++ {
+		if why := c.stopListing(u, seen, pages, o.MaxTreePages); why != "" {
+			l.complete = false
+			l.notes = append(l.notes, "file tree listing stopped: "+why)
+			break
+		}
+		seen[u] = true
 		var page []treeEntry
-		err = json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(&page)
-		resp.Body.Close()
+		resp, err := c.getJSONHeader(ctx, t.String()+": file tree", u, &page, true)
 		if err != nil {
-			return all, false, fmt.Errorf("%w: %s: decoding the file tree: %v", source.ErrUnreadable, t, err)
+			l.complete = false
+			return l, err
+		}
+		if len(page) == 0 && nextLink(resp.Header.Get("Link"), resp.Request.URL) != "" {
+			l.complete = false
+			l.notes = append(l.notes, "file tree listing stopped: the Hub sent an empty page with a next link")
+			break
 		}
 		for _, e := range page {
-			if e.Type == "file" {
-				all = append(all, e)
+			switch {
+			case e.Type != "file":
+			case CheckPath(e.Path) != nil:
+				refused++
+			default:
+				l.entries = append(l.entries, e)
 			}
 		}
-		if len(all) >= maxFiles {
-			return all[:maxFiles], false, nil
+		if len(l.entries) >= o.MaxFiles {
+			l.entries, l.complete = l.entries[:o.MaxFiles], false
+			l.notes = append(l.notes, fmt.Sprintf("inventory capped at %d files", o.MaxFiles))
+			break
 		}
 		u = nextLink(resp.Header.Get("Link"), resp.Request.URL)
 	}
-	return all, true, nil
+	if refused > 0 {
+		l.complete = false
+		l.notes = append(l.notes, fmt.Sprintf("left out %d file tree entries whose path is not a plain relative path (.., absolute, backslash, control characters)", refused))
+	}
+	return l, nil
+}
+
+// stopListing says why the next page u must not be fetched, or "".
+func (c *Client) stopListing(u string, seen map[string]bool, pages, maxPages int) string {
+	next, err := url.Parse(u)
+	base, berr := url.Parse(c.Endpoint)
+	switch {
+	case err != nil || berr != nil:
+		return "the next-page link is not a URL"
+	case web.Origin(next) != web.Origin(base):
+		return "the next-page link points to another origin (" + web.Redact(next.Scheme+"://"+next.Host) + ")"
+	case seen[u]:
+		return "the Hub repeated a page cursor"
+	case pages >= maxPages:
+		return fmt.Sprintf("page limit of %d reached", maxPages)
+	}
+	return ""
 }
 
 // Fetch reads one repository at t into a Release pinned to the commit t resolves to: the info
@@ -310,7 +425,7 @@ func newRelease(t Target, info *repoInfo) *release.Release {
 	}
 }
 
-// readFiles fills rel's Files, Texts, Notes and Complete (and no other field, so lineage can
+// readFiles fills rel's Files, Texts, FailedReads, Notes and Complete (and no other field, so lineage can
 // be resolved into rel at the same time): the tree, the texts and the weights headers, read
 // in parallel at info's commit.
 func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *release.Release, opts Options) {
@@ -325,18 +440,21 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
-		entries []treeEntry
-		full    bool
+		list    listing
 		treeErr error
 		texts   = map[string]*release.Text{}
 		headers = map[string]json.RawMessage{}
 		gated   = map[string]bool{}
+		failed  []release.FailedRead
 		notes   []string
 	)
+	fail := func(p string, err error) {
+		failed = append(failed, release.FailedRead{Path: p, Error: web.Redact(err.Error())})
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		entries, full, treeErr = c.tree(ctx, pinned, info.SHA, opts.MaxFiles)
+		list, treeErr = c.tree(ctx, pinned, info.SHA, opts)
 	}()
 	for _, p := range pickTexts(t.Kind, names, opts) {
 		wg.Add(1)
@@ -349,7 +467,7 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
 				gated[p] = true
 			case err != nil:
-				notes = append(notes, fmt.Sprintf("skipped %s: %v", p, err))
+				fail(p, err)
 			case x != nil:
 				texts[p] = x
 			}
@@ -372,7 +490,7 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 			case h != nil:
 				headers[p] = h
 			case err != nil:
-				notes = append(notes, fmt.Sprintf("could not read the header of %s: %v", p, err))
+				fail(p, err)
 			}
 		}()
 	}
@@ -387,11 +505,18 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 		rel.Complete = false
 		rel.Files = filesFromSiblings(info.Siblings)
 	default:
-		if !full {
-			rel.Complete = false
-			notes = append(notes, fmt.Sprintf("inventory capped at %d files", opts.MaxFiles))
-		}
-		rel.Files = filesFromTree(entries)
+		rel.Complete = rel.Complete && list.complete
+		notes = append(notes, list.notes...)
+		rel.Files = filesFromTree(list.entries)
+	}
+	if info.refused > 0 {
+		rel.Complete = false
+		notes = append(notes, fmt.Sprintf("left out %d files the repository info lists with a path that is not a plain relative path", info.refused))
+	}
+	if len(failed) > 0 {
+		rel.Complete = false
+		sort.Slice(failed, func(i, j int) bool { return failed[i].Path < failed[j].Path })
+		rel.FailedReads = failed
 	}
 	for i := range rel.Files {
 		f := &rel.Files[i]
@@ -560,6 +685,10 @@ func pickWeights(kind Kind, names []string, max int) []string {
 
 // readText reads up to limit bytes of p by one range request. Binary content gives nil.
 func (c *Client) readText(ctx context.Context, t Target, p string, limit int64) (*release.Text, error) {
+	if err := c.Budget.Acquire(ctx, limit); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, p, err)
+	}
+	defer c.Budget.Release(limit)
 	data, size, err := c.readRange(ctx, t.String()+": "+p, c.resolveURL(t, t.Revision, p), 0, limit)
 	if err != nil {
 		return nil, err
@@ -588,11 +717,10 @@ func decodeText(b []byte) string {
 // readHeader reads the header of weights file p through range requests and returns its
 // artifact.Facts as JSON. A malformed header still gives Facts (with the error in them).
 func (c *Client) readHeader(ctx context.Context, t Target, p string, o Options) (json.RawMessage, error) {
-	r, err := newRangeReader(ctx, c, t.String()+": "+p, c.resolveURL(t, t.Revision, p), o.HeaderPrefix, o.MaxHeaderBytes)
-	if err != nil {
-		return nil, err
+	facts, err := c.readFacts(ctx, t, p, o, false)
+	if errors.Is(err, errOverBudget) {
+		facts, err = c.readFacts(ctx, t, p, o, true)
 	}
-	facts, err := artifact.Read(p, r, r.size)
 	if facts == nil {
 		return nil, err
 	}
@@ -604,4 +732,18 @@ func (c *Client) readHeader(ctx context.Context, t Target, p string, o Options) 
 		return nil, err
 	}
 	return b, nil
+}
+
+// readFacts reads the header of p within the memory budget (see newRangeReader for reserve).
+func (c *Client) readFacts(ctx context.Context, t Target, p string, o Options, reserve bool) (*artifact.Facts, error) {
+	r, err := newRangeReader(ctx, c, t.String()+": "+p, c.resolveURL(t, t.Revision, p), o.HeaderPrefix, o.MaxHeaderBytes, reserve)
+	if err != nil {
+		return nil, err
+	}
+	defer r.release()
+	facts, err := artifact.Read(p, r, r.size)
+	if errors.Is(err, errOverBudget) || facts != nil && strings.Contains(facts.Error, errOverBudget.Error()) {
+		return nil, errOverBudget
+	}
+	return facts, err
 }

@@ -11,14 +11,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 )
 
 // HTTPCache keeps Hub answers on disk so that a second audit of an unchanged repository costs
-// conditional requests, not downloads. Answers under a commit sha (/resolve/<sha>/…, the tree at
-// <sha>) never change and are served from disk without asking; the rest (model info at a
+// conditional requests, not downloads. Answers to requests pinned to a commit sha (a file
+// resolved at <sha>, the tree at <sha>: the client knows which requests those are, a URL that
+// merely looks like one is not trusted) never change and are served from disk without asking;
+// the rest (model info at a
 // branch) are revalidated with If-None-Match and reused on 304. Only complete 200 and 206
 // answers of at most MaxBody bytes are kept; errors never are.
 //
@@ -54,9 +56,6 @@ func (hc *HTTPCache) Revalidated() int64 { return hc.revalidated.Load() }
 // Stale is how many answers came from disk because the Hub could not be reached.
 func (hc *HTTPCache) Stale() int64 { return hc.stale.Load() }
 
-// pinned matches URLs whose answer cannot change: file bytes and trees at a full commit sha.
-var pinned = regexp.MustCompile(`/(resolve|tree)/[0-9a-f]{40}(/|\?|$)`)
-
 // cacheMeta is the stored half of an answer besides its body.
 type cacheMeta struct {
 	URL    string      `json:"url"`
@@ -77,22 +76,59 @@ func cacheKey(u, rng string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// load returns the entry for u and rng, or nil.
+// load returns the entry for u and rng, or nil. Only regular files inside Dir are read (a
+// link to /dev/zero or out of the folder is ignored), each no further than its cap.
 func (hc *HTTPCache) load(u, rng string) *entry {
-	key := cacheKey(u, rng)
-	raw, err := os.ReadFile(filepath.Join(hc.Dir, key+".json"))
+	root, err := os.OpenRoot(hc.Dir)
 	if err != nil {
 		return nil
 	}
-	var m cacheMeta
-	if json.Unmarshal(raw, &m) != nil || m.URL != u || m.Range != rng || m.Status < 200 || m.Status > 299 {
+	defer root.Close()
+	key := cacheKey(u, rng)
+	raw := readRegular(root, key+".json", 1<<20)
+	if raw == nil {
 		return nil
 	}
-	body, err := os.ReadFile(filepath.Join(hc.Dir, key+".body"))
-	if err != nil || int64(len(body)) != m.Size {
+	var m cacheMeta
+	if json.Unmarshal(raw, &m) != nil || m.URL != u || m.Range != rng || m.Status < 200 || m.Status > 299 ||
+		m.Size < 0 || m.Size > hc.maxBody() {
+		return nil
+	}
+	body := readRegular(root, key+".body", m.Size)
+	if body == nil || int64(len(body)) != m.Size {
 		return nil
 	}
 	return &entry{meta: m, body: body}
+}
+
+// readRegular reads name under root if it is a regular file (not a link, device or FIFO) of at
+// most max bytes; nil otherwise.
+func readRegular(root *os.Root, name string, max int64) []byte {
+	info, err := root.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() || info.Size() > max {
+		return nil
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil || int64(len(b)) > max {
+		return nil
+	}
+	return b
+}
+
+// maxBody is the largest body kept.
+func (hc *HTTPCache) maxBody() int64 {
+	if hc.MaxBody <= 0 {
+		return 64 << 20
+	}
+	return hc.MaxBody
 }
 
 // response replays an entry as if it had come from the network.
@@ -108,21 +144,19 @@ func (e *entry) response(req *url.URL) *http.Response {
 	}
 }
 
-// keepable says whether an answer to u may be stored.
-func keepable(u string, resp *http.Response) bool {
+// keepable says whether an answer may be stored: a pinned request's, or one with an ETag to
+// revalidate it by.
+func keepable(pinned bool, resp *http.Response) bool {
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		return false
 	}
-	return pinned.MatchString(u) || resp.Header.Get("ETag") != ""
+	return pinned || resp.Header.Get("ETag") != ""
 }
 
 // tee wraps resp.Body so that, when the caller has read it to the end (or closes it with at
 // most 1 MiB left, which Close reads), the answer is stored.
 func (hc *HTTPCache) tee(u, rng string, resp *http.Response) {
-	max := hc.MaxBody
-	if max <= 0 {
-		max = 64 << 20
-	}
+	max := hc.maxBody()
 	if resp.ContentLength > max {
 		return
 	}
