@@ -16,6 +16,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
 	"github.com/glassbox-dev/glassbox/internal/target"
 )
 
@@ -117,11 +118,15 @@ type auditOptions struct {
 	verify  bool
 	weights string
 	noCache bool
+	timeout time.Duration
+	wait    time.Duration
 }
 
 // addHubFlags adds the flags of Hub targets.
 func addHubFlags(c *cobra.Command, opts *auditOptions) {
 	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
+	c.Flags().DurationVar(&opts.timeout, "timeout", target.DefaultTimeout, "Hub targets: give up on an audit (lineage included) after this long")
+	c.Flags().DurationVar(&opts.wait, "wait", hub.DefaultWaitLimit, "Hub targets: the longest rate-limit wait to sit through; when the Hub asks for longer, fail at once saying until when")
 }
 
 // targetOptions turns the flags into the options of package target, with a progress bar on a
@@ -129,6 +134,7 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 	return target.Options{
 		Verify: opts.verify, Weights: opts.weights, NoCache: opts.noCache, Version: version,
+		Timeout: opts.timeout, Wait: opts.wait,
 		Progress: func(desc string, total int64) (source.Progress, func()) {
 			f, ok := stderr.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {

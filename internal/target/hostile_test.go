@@ -4,9 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/release"
+	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
 // TestVerifyStaysInWeightsDir: tree paths with "..", absolute paths and links out of the folder
@@ -48,5 +51,50 @@ func TestVerifyStaysInWeightsDir(t *testing.T) {
 	}
 	if len(said) != 1 || said[0] != "verified 1 of 4 weights files in "+dir+" against the Hub's LFS sha256" {
 		t.Errorf("said %q", said)
+	}
+}
+
+func noSleep(context.Context, time.Duration) error { return nil }
+
+// hubEnv points the Hub client at h with an empty home, cache and HTTP cache.
+func hubEnv(t *testing.T, url string) {
+	t.Setenv("HF_ENDPOINT", url)
+	t.Setenv("HF_HOME", t.TempDir())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("HF_HUB_CACHE", t.TempDir())
+	t.Setenv("HF_HUB_OFFLINE", "")
+	t.Setenv("GLASSBOX_CACHE_DIR", t.TempDir())
+}
+
+func TestHubNothingReadIsUnreadable(t *testing.T) {
+	h := hubtest.New(t, hubtest.Fixtures(t)...)
+	h.Hostile = hubtest.Hostile{FileStatus: 500}
+	hubEnv(t, h.URL)
+	_, err := Read(context.Background(), "hf:acme/tiny-chat", Options{Sleep: noSleep})
+	if kindOf(err) != Unreadable || !strings.Contains(err.Error(), "nothing could be read: LICENSE: ") {
+		t.Errorf("every file 500: kind %v, err %v", kindOf(err), err)
+	}
+}
+
+func TestHubAuditDeadline(t *testing.T) {
+	h := hubtest.New(t, hubtest.Fixtures(t)...)
+	h.Hostile = hubtest.Hostile{HangHeaders: true} // never answers: the deadline, not luck, ends it
+	hubEnv(t, h.URL)
+	_, err := Read(context.Background(), "hf:acme/tiny-chat", Options{Timeout: 30 * time.Millisecond, Sleep: noSleep})
+	if kindOf(err) != Unreadable || !strings.Contains(err.Error(), "did not finish within 30ms (set --timeout to allow longer)") {
+		t.Errorf("kind %v, err %v", kindOf(err), err)
+	}
+}
+
+func TestHubRateLimitFailsAtOnce(t *testing.T) {
+	h := hubtest.New(t, hubtest.Fixtures(t)...)
+	h.Fail("/api/models/acme/tiny-chat", hubtest.Fault{Status: 429, Header: map[string]string{"Retry-After": "3600"}})
+	hubEnv(t, h.URL)
+	_, err := Read(context.Background(), "hf:acme/tiny-chat", Options{Sleep: noSleep})
+	if kindOf(err) != Unreadable || !strings.Contains(err.Error(), "rate-limited by the Hub until ") || !strings.Contains(err.Error(), "(set --wait to wait)") {
+		t.Errorf("kind %v, err %v", kindOf(err), err)
+	}
+	if n := len(h.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }
