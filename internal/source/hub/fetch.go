@@ -256,21 +256,36 @@ func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
 		u += "/revision/" + url.PathEscape(t.Revision)
 	}
 	q := url.Values{"expand": expand[t.Kind]}
-	var info repoInfo
-	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &info, false); err != nil {
+	var raw json.RawMessage
+	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &raw, false); err != nil {
 		return nil, err
+	}
+	info, err := decodeInfo(raw, t)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, err)
+	}
+	return info, nil
+}
+
+// decodeInfo reads an info answer for t and checks what later requests rely on: a 40-hex commit,
+// a repository id (t's when the answer's is missing or malformed), file paths that pass
+// CheckPath (the others are left out and counted).
+func decodeInfo(raw []byte, t Target) (*repoInfo, error) {
+	var info repoInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, fmt.Errorf("decoding the Hub's answer: %v", err)
 	}
 	switch {
 	case info.SHA == "":
-		return nil, fmt.Errorf("%w: %s: the Hub gave no commit sha", source.ErrUnreadable, t)
+		return nil, fmt.Errorf("the Hub gave no commit sha")
 	case !IsCommit(info.SHA):
-		return nil, fmt.Errorf("%w: %s: the Hub gave %q as the commit sha, not 40 hex digits", source.ErrUnreadable, t, clip(info.SHA, 60))
+		return nil, fmt.Errorf("the Hub gave %q as the commit sha, not 40 hex digits", clip(info.SHA, 60))
 	}
 	if info.ID == "" || checkRepo(info.ID) != nil {
 		info.ID = t.Repo
 	}
 	if info.Disabled {
-		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, ErrDisabled)
+		return nil, ErrDisabled
 	}
 	info.Siblings, info.refused = validSiblings(info.Siblings)
 	return &info, nil
@@ -348,26 +363,24 @@ func (c *Client) tree(ctx context.Context, t Target, sha string, o Options) (lis
 			break
 		}
 		seen[u] = true
-		var page []treeEntry
-		resp, err := c.getJSONHeader(ctx, t.String()+": file tree", u, &page, true)
+		var raw json.RawMessage
+		resp, err := c.getJSONHeader(ctx, t.String()+": file tree", u, &raw, true)
 		if err != nil {
 			l.complete = false
 			return l, err
 		}
-		if len(page) == 0 && nextLink(resp.Header.Get("Link"), resp.Request.URL) != "" {
+		page, err := decodeTreePage(raw)
+		if err != nil {
+			l.complete = false
+			return l, fmt.Errorf("%w: %s: decoding the file tree: %v", source.ErrUnreadable, t, err)
+		}
+		refused += page.refused
+		if page.entries == 0 && nextLink(resp.Header.Get("Link"), resp.Request.URL) != "" {
 			l.complete = false
 			l.notes = append(l.notes, "file tree listing stopped: the Hub sent an empty page with a next link")
 			break
 		}
-		for _, e := range page {
-			switch {
-			case e.Type != "file":
-			case CheckPath(e.Path) != nil:
-				refused++
-			default:
-				l.entries = append(l.entries, e)
-			}
-		}
+		l.entries = append(l.entries, page.files...)
 		if len(l.entries) >= o.MaxFiles {
 			l.entries, l.complete = l.entries[:o.MaxFiles], false
 			l.notes = append(l.notes, fmt.Sprintf("inventory capped at %d files", o.MaxFiles))
@@ -380,6 +393,32 @@ func (c *Client) tree(ctx context.Context, t Target, sha string, o Options) (lis
 		l.notes = append(l.notes, fmt.Sprintf("left out %d file tree entries whose path is not a plain relative path (.., absolute, backslash, control characters)", refused))
 	}
 	return l, nil
+}
+
+// treePage is one page of a tree listing as decodeTreePage reads it.
+type treePage struct {
+	files   []treeEntry // the file entries whose path passes CheckPath
+	entries int         // all entries, directories included
+	refused int         // file entries left out for their path
+}
+
+// decodeTreePage reads one page of a tree listing.
+func decodeTreePage(raw []byte) (treePage, error) {
+	var page []treeEntry
+	if err := json.Unmarshal(raw, &page); err != nil {
+		return treePage{}, err
+	}
+	files, refused := page[:0], 0
+	for _, e := range page {
+		switch {
+		case e.Type != "file":
+		case CheckPath(e.Path) != nil:
+			refused++
+		default:
+			files = append(files, e)
+		}
+	}
+	return treePage{files: files, entries: len(page), refused: refused}, nil
 }
 
 // stopListing says why the next page u must not be fetched, or "".
