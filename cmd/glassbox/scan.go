@@ -41,7 +41,10 @@ the commit the revision resolves to, with their base models (up to 3 generations
 Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN or $HF_HOME/token for
 gated and private repositories, HF_HUB_OFFLINE=1 to audit from the local Hugging Face cache
 (HF_HUB_CACHE), GLASSBOX_CACHE_DIR for the on-disk HTTP cache that makes a second audit of an
-unchanged repository cost a few conditional requests.
+unchanged repository cost a few conditional requests. A Hub audit gives up after --timeout;
+when the Hub rate-limits for longer than --wait, it fails at once saying until when. Files that
+could not be read are listed in the report (incomplete-read) and the snapshot (failed_reads);
+when nothing could be read, scan exits 3.
 
 Every report places the release on the G7 spectrum (closed, weights-available, open-weights,
 open-source-ai, open-source-ai-open-data) and gives its MOF class, OSI OSAID verdict, European

@@ -77,7 +77,7 @@ const (
 	// DefaultMaxAnswer caps a model info or tree page answer (real ones are well under 1 MB).
 	DefaultMaxAnswer = 8 << 20
 	// DefaultBudget is the memory all answers held at once may take.
-	DefaultBudget = 512 << 20
+	DefaultBudget = 256 << 20
 	// informAfter: waits longer than this are announced on stderr before they start.
 	informAfter = 3 * time.Second
 )

@@ -84,6 +84,11 @@ type segment struct {
 	data []byte
 }
 
+// headerCost is the memory a header read takes per byte fetched: the fetched segments, the
+// parser's copy of the header and what it decodes (measured with 31 MB safetensors headers,
+// see BENCHMARKS.md).
+const headerCost = 4
+
 // errOverBudget: growing a header read would wait for memory while holding some.
 var errOverBudget = errors.New("memory budget busy")
 
@@ -95,7 +100,7 @@ func newRangeReader(ctx context.Context, c *Client, what, u string, prefix, limi
 	if reserve {
 		hold = limit
 	}
-	if err := c.Budget.Acquire(ctx, hold); err != nil {
+	if err := c.Budget.Acquire(ctx, hold*headerCost); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
 	}
 	r := &rangeReader{ctx: ctx, c: c, what: what, url: u, limit: limit, held: hold, reserved: reserve, chunk: prefix}
@@ -110,7 +115,7 @@ func newRangeReader(ctx context.Context, c *Client, what, u string, prefix, limi
 
 // release returns the reader's share of the budget.
 func (r *rangeReader) release() {
-	r.c.Budget.Release(r.held)
+	r.c.Budget.Release(r.held * headerCost)
 	r.held = 0
 }
 
@@ -191,7 +196,7 @@ func (r *rangeReader) fetch(off, n int64) ([]byte, error) {
 	// give up, and readHeader starts again holding the whole limit.
 	if !r.reserved && r.fetched+n > r.held {
 		grow := r.fetched + n - r.held
-		if !r.c.Budget.TryAcquire(grow) {
+		if !r.c.Budget.TryAcquire(grow * headerCost) {
 			return nil, errOverBudget
 		}
 		r.held += grow

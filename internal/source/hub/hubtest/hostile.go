@@ -17,6 +17,8 @@ import (
 type Hostile struct {
 	// InfoBytes pads every info answer to about this many bytes, streamed (never held).
 	InfoBytes int64
+	// InfoRepos, when set, limits InfoBytes and GzipInfo to the info answers of these ids.
+	InfoRepos []string
 	// GzipInfo sends the padded info answer gzip-compressed (a few KB inflating to InfoBytes).
 	GzipInfo bool
 	// SHA replaces the commit sha of every info answer (e.g. "../../etc" or "main").

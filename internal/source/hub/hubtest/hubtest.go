@@ -297,7 +297,7 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if h.Hostile.InfoBytes > 0 {
+	if h.Hostile.InfoBytes > 0 && (len(h.Hostile.InfoRepos) == 0 || slices.Contains(h.Hostile.InfoRepos, repo.ID)) {
 		h.Hostile.writeInfo(w, body)
 		return
 	}
