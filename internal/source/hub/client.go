@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/source"
@@ -116,10 +117,16 @@ func Token() string {
 		}
 		home = filepath.Join(dir, ".cache", "huggingface")
 	}
-	b, err := os.ReadFile(filepath.Join(home, "token"))
+	// The user's own file, so links are followed; but only a small regular file is read.
+	f, err := os.OpenFile(filepath.Join(home, "token"), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return ""
 	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(f, 4<<10))
 	return strings.TrimSpace(string(b))
 }
 
@@ -138,10 +145,21 @@ func (c *Client) init() {
 		if c.Token != "" {
 			auth.Value = "Bearer " + c.Token
 		}
-		c.http = &http.Client{Transport: countingTransport{auth, &c.requests}, Timeout: c.Timeout}
+		c.http = &http.Client{Transport: countingTransport{auth, &c.requests}, Timeout: c.Timeout, CheckRedirect: checkRedirect}
 		c.sem = make(chan struct{}, max(c.Workers, 1))
 		c.setDefaults()
 	})
+}
+
+// errRedirects: a chain of redirects too long to be anything but a loop; never retried.
+var errRedirects = errors.New("stopped after 10 redirects")
+
+// checkRedirect stops a redirect chain at 10 hops, as net/http does, with an error retries know.
+func checkRedirect(_ *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errRedirects
+	}
+	return nil
 }
 
 // setDefaults fills the fields a test or caller left zero.
@@ -356,10 +374,14 @@ func drain(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// retriesFor is how many times a request that got no answer is tried again: a refused
-// connection, an unknown host or a timeout rarely heals in seconds, so once, and then the
-// caller can fall back to a cache; a reset mid-answer gets the full MaxRetries.
+// retriesFor is how many times a request that got no answer is tried again: a redirect loop
+// never heals, a refused connection, an unknown host or a timeout rarely does in seconds, so
+// once, and then the caller can fall back to a cache; a reset mid-answer gets the full
+// MaxRetries.
 func (c *Client) retriesFor(err error) int {
+	if errors.Is(err, errRedirects) {
+		return 0
+	}
 	var ne net.Error
 	if unreachable(err) || errors.Is(err, errNoHeaders) || errors.As(err, &ne) && ne.Timeout() {
 		return min(c.MaxRetries, 1)

@@ -397,9 +397,12 @@ func TestFailedReadsRecorded(t *testing.T) {
 			t.Parallel()
 			h := hostileHub(t, x)
 			c, _ := clientFor(h, "")
-			rel, err := Fetch(context.Background(), c, tinyTarget, Options{})
+			rel, err := Audit(context.Background(), c, tinyTarget, 1, Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if p := rel.Parents[0]; p.Complete || len(p.FailedReads) == 0 {
+				t.Errorf("parent %s: complete %v, failed %v", p.Name, p.Complete, p.FailedReads)
 			}
 			if rel.Complete || len(rel.Texts) != 0 || len(rel.FailedReads) == 0 {
 				t.Fatalf("complete %v, %d texts, failed %v", rel.Complete, len(rel.Texts), rel.FailedReads)
@@ -410,6 +413,9 @@ func TestFailedReadsRecorded(t *testing.T) {
 			}
 			if !slices.Contains(paths, "README.md") || !slices.Contains(paths, "model.safetensors") {
 				t.Errorf("failed reads %q lack README.md and model.safetensors", paths)
+			}
+			if x.RedirectLoop && c.Requests() > 300 { // 11 per file read; retrying would be 6 times that
+				t.Errorf("%d requests: redirect loops are retried", c.Requests())
 			}
 		})
 	}

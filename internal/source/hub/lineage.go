@@ -206,7 +206,7 @@ func (l *lineage) parent(ctx context.Context, id string, ancestry []string, dept
 	if err := wait(ctx, cl.done); err != nil {
 		return stub(t.String(), id, err.Error())
 	}
-	cp.Files, cp.Texts, cp.Complete = cl.rel.Files, cl.rel.Texts, cl.rel.Complete
+	cp.Files, cp.Texts, cp.Complete, cp.FailedReads = cl.rel.Files, cl.rel.Texts, cl.rel.Complete, cl.rel.FailedReads
 	cp.Notes = append(append([]string(nil), cl.rel.Notes...), notes...)
 	return cp
 }
