@@ -257,29 +257,6 @@ func TestSharedMemoryBudget(t *testing.T) {
 	}
 }
 
-func TestBudget(t *testing.T) {
-	t.Parallel()
-	b := &web.Budget{Limit: 10}
-	ctx := context.Background()
-	if err := b.Acquire(ctx, 11); !errors.Is(err, web.ErrTooLarge) {
-		t.Errorf("over the limit: %v", err)
-	}
-	if b.Acquire(ctx, 6) != nil || b.TryAcquire(5) || !b.TryAcquire(4) {
-		t.Fatal("reservations")
-	}
-	done := make(chan error)
-	go func() { done <- b.Acquire(ctx, 3) }()
-	b.Release(4)
-	if err := <-done; err != nil || b.Peak() != 10 {
-		t.Errorf("waiter: %v, peak %d", err, b.Peak())
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := b.Acquire(cctx, 5); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled wait: %v", err)
-	}
-}
-
 func TestTreeListingBounded(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
