@@ -481,113 +481,105 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 	}
 	sort.Strings(names)
 
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		list    listing
-		treeErr error
-		texts   = map[string]*release.Text{}
-		headers = map[string]json.RawMessage{}
-		gated   = map[string]bool{}
-		failed  []release.FailedRead
-		notes   []string
-	)
-	fail := func(p string, err error) {
-		failed = append(failed, release.FailedRead{Path: p, Error: web.Redact(err.Error())})
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		list, treeErr = c.tree(ctx, pinned, info.SHA, opts)
-	}()
+	var wg sync.WaitGroup
+	var list listing
+	var treeErr error
+	r := &fileReads{texts: map[string]*release.Text{}, headers: map[string]json.RawMessage{}, gated: map[string]bool{}}
+	wg.Go(func() { list, treeErr = c.tree(ctx, pinned, info.SHA, opts) })
 	for _, p := range pickTexts(t.Kind, names, opts) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			x, err := c.readText(ctx, pinned, p, textCap(p, opts))
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
-				gated[p] = true
-			case err != nil:
-				fail(p, err)
-			case x != nil:
-				texts[p] = x
-			}
-		}()
+			r.record(p, err, func() {
+				if x != nil {
+					r.texts[p] = x
+				}
+			})
+		})
 	}
 	weights := pickWeights(t.Kind, names, opts.MaxWeights)
 	if n := countWeights(t.Kind, names); n > len(weights) {
-		notes = append(notes, fmt.Sprintf("read the headers of %d of %d weights files", len(weights), n))
+		r.notes = append(r.notes, fmt.Sprintf("read the headers of %d of %d weights files", len(weights), n))
 	}
 	for _, p := range weights {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			h, err := c.readHeader(ctx, pinned, p, opts)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
-				gated[p] = true
-			case h != nil:
-				headers[p] = h
-			case err != nil:
-				fail(p, err)
-			}
-		}()
+			r.record(p, err, func() { r.headers[p] = h })
+		})
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
 		return
 	}
-
-	switch {
-	case treeErr != nil:
-		notes = append(notes, fmt.Sprintf("file tree unreadable (%v); inventory from the repository info, without sizes", treeErr))
+	if treeErr != nil {
+		r.notes = append(r.notes, fmt.Sprintf("file tree unreadable (%v); inventory from the repository info, without sizes", treeErr))
 		rel.Complete = false
 		rel.Files = filesFromSiblings(info.Siblings)
-	default:
+	} else {
 		rel.Complete = rel.Complete && list.complete
-		notes = append(notes, list.notes...)
+		r.notes = append(r.notes, list.notes...)
 		rel.Files = filesFromTree(list.entries)
 	}
 	if info.refused > 0 {
 		rel.Complete = false
-		notes = append(notes, fmt.Sprintf("left out %d files the repository info lists with a path that is not a plain relative path", info.refused))
+		r.notes = append(r.notes, fmt.Sprintf("left out %d files the repository info lists with a path that is not a plain relative path", info.refused))
 	}
-	if len(failed) > 0 {
+	r.fill(rel, c, t)
+}
+
+// fileReads collects what readFiles' parallel reads found, under mu.
+type fileReads struct {
+	mu      sync.Mutex
+	texts   map[string]*release.Text
+	headers map[string]json.RawMessage
+	gated   map[string]bool
+	failed  []release.FailedRead
+	notes   []string
+}
+
+// record files the outcome of reading p: gated, failed, or read (ok stores it).
+func (r *fileReads) record(p string, err error, ok func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
+		r.gated[p] = true
+	case err != nil:
+		r.failed = append(r.failed, release.FailedRead{Path: p, Error: web.Redact(err.Error())})
+	default:
+		ok()
+	}
+}
+
+// fill puts the reads into rel, whose Files are set: texts and their hashes, headers, gated
+// marks, failed reads, and the notes, all sorted.
+func (r *fileReads) fill(rel *release.Release, c *Client, t Target) {
+	if len(r.failed) > 0 {
 		rel.Complete = false
-		sort.Slice(failed, func(i, j int) bool { return failed[i].Path < failed[j].Path })
-		rel.FailedReads = failed
+		sort.Slice(r.failed, func(i, j int) bool { return r.failed[i].Path < r.failed[j].Path })
+		rel.FailedReads = r.failed
 	}
 	for i := range rel.Files {
 		f := &rel.Files[i]
-		if x, ok := texts[f.Path]; ok {
+		if x, ok := r.texts[f.Path]; ok {
 			rel.Texts = append(rel.Texts, *x)
 			if !x.Truncated {
 				sum := sha256.Sum256([]byte(x.Content))
 				f.SHA256 = hex.EncodeToString(sum[:])
 			}
 		}
-		f.Header = headers[f.Path]
-		f.Gated = gated[f.Path]
+		f.Header = r.headers[f.Path]
+		f.Gated = r.gated[f.Path]
 	}
-	if len(gated) > 0 {
+	if len(r.gated) > 0 {
 		rel.Complete = false
-		g := make([]string, 0, len(gated))
-		for p := range gated {
-			g = append(g, p)
-		}
-		sort.Strings(g)
-		notes = append(notes, fmt.Sprintf("%d files need accepted terms (%s): the repository is gated (%s); accept its terms at %s while logged in, then set HF_TOKEN to a token of that account",
+		g := slices.Sorted(maps.Keys(r.gated))
+		r.notes = append(r.notes, fmt.Sprintf("%d files need accepted terms (%s): the repository is gated (%s); accept its terms at %s while logged in, then set HF_TOKEN to a token of that account",
 			len(g), strings.Join(g[:min(len(g), 5)], ", ")+more(len(g), 5), orDefault(rel.Hub.Gated, "access required"), pageURL(c, t)))
 	} else if rel.Hub.Gated != "" {
-		notes = append(notes, fmt.Sprintf("the repository is gated (%s); the token in use has access", rel.Hub.Gated))
+		r.notes = append(r.notes, fmt.Sprintf("the repository is gated (%s); the token in use has access", rel.Hub.Gated))
 	}
-	sort.Strings(notes)
-	rel.Notes = notes
+	sort.Strings(r.notes)
+	rel.Notes = r.notes
 	sort.Slice(rel.Files, func(i, j int) bool { return rel.Files[i].Path < rel.Files[j].Path })
 	sort.Slice(rel.Texts, func(i, j int) bool { return rel.Texts[i].Path < rel.Texts[j].Path })
 }
