@@ -322,19 +322,27 @@ func (c *Client) getJSON(ctx context.Context, what, u string, v any, pinned bool
 // jsonCost is the memory a JSON answer takes per byte: the body as read, and what it decodes to.
 const jsonCost = 3
 
-// getJSONHeader is getJSON returning the answer's headers and final URL too (for Link).
+// getJSONHeader is getJSON returning the answer's headers and final URL too (for Link). The
+// memory reserved is jsonCost times the answer's announced length, or its cap when the length is
+// not announced; no budget is held while the request waits for a worker or an answer.
 func (c *Client) getJSONHeader(ctx context.Context, what, u string, v any, pinned bool) (*http.Response, error) {
-	c.init()
-	if err := c.Budget.Acquire(ctx, c.MaxAnswer*jsonCost); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
-	}
-	defer c.Budget.Release(c.MaxAnswer * jsonCost)
 	resp, err := c.get(ctx, what, u, nil, pinned)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	limit := c.MaxAnswer
+	if n := resp.ContentLength; n >= 0 && n < limit {
+		limit = n
+	}
+	if err := c.Budget.Acquire(ctx, limit*jsonCost); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	defer c.Budget.Release(limit * jsonCost)
 	body, err := web.ReadAll(resp.Body, c.MaxAnswer)
+	if err == nil && int64(len(body)) > limit {
+		err = fmt.Errorf("%w: the answer is longer than its Content-Length", web.ErrTooLarge)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
 	}
