@@ -30,8 +30,11 @@ func (v *view) incompleteRead() {
 	if len(names) > len(shown) {
 		more = fmt.Sprintf(" and %d more", len(names)-len(shown))
 	}
-	msg := fmt.Sprintf("%d files could not be read (%s%s); what they hold is unknown, not missing: audit again once they can be read",
+	msg := fmt.Sprintf("%d files could not be read (%s%s); their content is unknown, not missing: audit again once they can be read",
 		len(failed), strings.Join(shown, ", "), more)
+	if len(failed) == 1 {
+		msg = fmt.Sprintf("1 file could not be read (%s); its content is unknown, not missing: audit again once it can be read", names[0])
+	}
 	v.finding("incomplete-read", severity, msg, ev...)
 }
 

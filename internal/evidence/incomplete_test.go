@@ -30,7 +30,7 @@ func TestIncompleteRead(t *testing.T) {
 	if got == nil {
 		t.Fatalf("no incomplete-read finding in %+v", f.Findings)
 	}
-	want := "2 files could not be read (README.md, config.json); what they hold is unknown, not missing: audit again once they can be read"
+	want := "2 files could not be read (README.md, config.json); their content is unknown, not missing: audit again once they can be read"
 	if got.Severity != evidence.Medium || got.Message != want || len(got.Evidence) != 2 {
 		t.Errorf("finding %+v", *got)
 	}

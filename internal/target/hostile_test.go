@@ -98,3 +98,29 @@ func TestHubRateLimitFailsAtOnce(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// TestHubUnreadCardIsAFinding: a README the Hub fails to serve (six 500s) leaves the audit
+// standing, incomplete, with an incomplete-read finding naming it and no claim that the card or
+// its licence is missing.
+func TestHubUnreadCardIsAFinding(t *testing.T) {
+	h := hubtest.New(t, hubtest.Fixtures(t)...)
+	sha := hubtest.Commit("acme/tiny-chat")
+	f := hubtest.Fault{Status: 500}
+	h.Fail("/acme/tiny-chat/resolve/"+sha+"/README.md", f, f, f, f, f, f)
+	hubEnv(t, h.URL)
+	a, err := Audit(context.Background(), "hf:acme/tiny-chat", Options{Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, x := range a.Facts.Findings {
+		msgs = append(msgs, x.ID+": "+x.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	if a.Facts.Complete || !strings.Contains(all, "incomplete-read: 1 file could not be read (README.md)") {
+		t.Errorf("complete %v, findings:\n%s", a.Facts.Complete, all)
+	}
+	if strings.Contains(all, "license-missing") {
+		t.Errorf("a licence called missing though the card was unread:\n%s", all)
+	}
+}
