@@ -12,9 +12,8 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/ulikunitz/xz v0.5.17
 	golang.org/x/term v0.47.0
+	golang.org/x/text v0.30.0
 )
-
-require golang.org/x/text v0.30.0 // indirect
 
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
