@@ -129,7 +129,7 @@ type auditOptions struct {
 func addHubFlags(c *cobra.Command, opts *auditOptions) {
 	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
 	c.Flags().DurationVar(&opts.timeout, "timeout", target.DefaultTimeout, "Hub targets: give up on an audit (lineage included) after this long")
-	c.Flags().DurationVar(&opts.wait, "wait", hub.DefaultWaitLimit, "Hub targets: the longest rate-limit wait to sit through; when the Hub asks for longer, fail at once saying until when")
+	c.Flags().DurationVar(&opts.wait, "wait", hub.DefaultWaitLimit, "Hub targets: the longest rate-limit wait to sit through (0: none); when the Hub asks for longer, fail at once saying until when")
 }
 
 // targetOptions turns the flags into the options of package target, with a progress bar on a
@@ -137,7 +137,7 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 	return target.Options{
 		Verify: opts.verify, Weights: opts.weights, NoCache: opts.noCache, Version: version,
-		Timeout: opts.timeout, Wait: opts.wait,
+		Timeout: opts.timeout, Wait: waitOption(opts.wait),
 		Progress: func(desc string, total int64) (source.Progress, func()) {
 			f, ok := stderr.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -154,6 +154,14 @@ func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 		},
 		Inform: func(msg string) { fmt.Fprintln(stderr, msg) },
 	}
+}
+
+// waitOption maps --wait to target.Options.Wait: --wait 0 means never sit through a rate limit.
+func waitOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.

@@ -62,7 +62,7 @@ type Options struct {
 	// Timeout bounds reading a Hub target, lineage included; zero means DefaultTimeout.
 	Timeout time.Duration
 	// Wait is the longest rate-limit wait sat through; a longer one fails at once saying until
-	// when. Zero means hub.DefaultWaitLimit.
+	// when. Zero means hub.DefaultWaitLimit, negative that no wait the Hub asks for is.
 	Wait time.Duration
 	// Sleep, when set, replaces the Hub client's waits between retries (tests).
 	Sleep func(ctx context.Context, d time.Duration) error

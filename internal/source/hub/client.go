@@ -53,7 +53,7 @@ type Client struct {
 	// HeaderTimeout bounds the wait for an answer's first byte (its status line and headers).
 	HeaderTimeout time.Duration
 	// WaitLimit is the longest rate-limit wait sat through; a longer one fails at once saying
-	// until when the Hub refuses (zero means DefaultWaitLimit).
+	// until when the Hub refuses (zero means DefaultWaitLimit, negative means none is).
 	WaitLimit time.Duration
 	// Now tells the time, for the "rate-limited until" message; tests fix it.
 	Now func() time.Time
@@ -170,7 +170,7 @@ func (c *Client) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.WaitLimit <= 0 {
+	if c.WaitLimit == 0 {
 		c.WaitLimit = DefaultWaitLimit
 	}
 	if c.MaxAnswer <= 0 {
@@ -411,7 +411,7 @@ var ErrRateLimited = errors.New("rate-limited by the Hub")
 func (c *Client) pause(ctx context.Context, what string, d time.Duration, asked bool) error {
 	until := c.Now().Add(d)
 	dl, hasDL := ctx.Deadline()
-	if asked && (d > c.WaitLimit || hasDL && d > time.Until(dl)) {
+	if asked && (d > max(c.WaitLimit, 0) || hasDL && d > time.Until(dl)) {
 		return fmt.Errorf("%w: %s: %w until %s (set --wait to wait)", source.ErrUnreadable, what, ErrRateLimited, clock(until, d))
 	}
 	if d > informAfter && c.Inform != nil {

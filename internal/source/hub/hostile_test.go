@@ -353,6 +353,18 @@ func TestLongWaitAnnounced(t *testing.T) {
 	}
 }
 
+func TestNegativeWaitLimitNeverWaits(t *testing.T) {
+	t.Parallel()
+	h := newFakeHub(t, fixtures(t)...)
+	h.Fail("/api/models/acme/tiny-chat", fault{Status: 429, Header: map[string]string{"Retry-After": "1"}})
+	c, slept := clientFor(h, "")
+	c.WaitLimit = -1
+	_, err := Fetch(context.Background(), c, tinyTarget, Options{})
+	if !errors.Is(err, ErrRateLimited) || len(*slept) != 0 {
+		t.Errorf("err %v, slept %v", err, *slept)
+	}
+}
+
 func TestWaitPastDeadlineFailsAtOnce(t *testing.T) {
 	t.Parallel()
 	h := newFakeHub(t, fixtures(t)...)

@@ -1,7 +1,10 @@
 // Package hubtest is a fake Hugging Face Hub for tests: an httptest server that speaks the parts
 // of the Hub API glassbox uses (info with expand, paginated trees, /resolve/ with redirects, ETag,
-// Range and X-Repo-Commit, the real error headers, RateLimit faults, injectable latency), and
-// fixture repositories modelled on the real responses in ../testdata.
+// Range and X-Repo-Commit, the real error headers, RateLimit faults, injectable latency), fixture
+// repositories modelled on the real responses in ../testdata, and a hostile mode (Hostile) that
+// misbehaves as a broken or malicious server would: huge or gzip-bombed answers, paths that
+// climb out, endless or repeated cursors, redirects to other origins, loops, servers that never
+// answer, 31 MB weights headers.
 package hubtest
 
 import (
