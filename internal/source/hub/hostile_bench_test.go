@@ -22,6 +22,9 @@ func BenchmarkHostile(b *testing.B) {
 				h := newFakeHub(b, bc.repos...)
 				h.Hostile = bc.x
 				c, _ := clientFor(h, "")
+				if bc.cache {
+					c.Cache = &HTTPCache{Dir: b.TempDir()}
+				}
 				rel, err := Audit(context.Background(), c, Target{Kind: KindModel, Repo: bc.root}, 3, Options{})
 				if bc.check != nil {
 					bc.check(b, rel, err)
@@ -38,6 +41,7 @@ type hostileCase struct {
 	repos []*fakeRepo
 	root  string
 	x     hubtest.Hostile
+	cache bool // with the on-disk HTTP cache, as the CLI runs
 	check func(b *testing.B, rel any, err error)
 }
 
@@ -71,6 +75,8 @@ func hostileCases(b *testing.B) []hostileCase {
 		{name: "info-gzip-bomb", repos: fx, root: "acme/tiny-chat", x: hubtest.Hostile{InfoBytes: 1 << 30, GzipInfo: true}},
 		{name: "16-parents-info-2GB", repos: append(bases, merge), root: "acme/merge", x: hubtest.Hostile{InfoBytes: 2 << 30, InfoRepos: parents}},
 		{name: "32-weights-31MB-headers", repos: []*fakeRepo{big}, root: "acme/big", x: hubtest.Hostile{HeaderBytes: 31 << 20}},
+		{name: "32-weights-31MB-headers-cached", repos: []*fakeRepo{big}, root: "acme/big", x: hubtest.Hostile{HeaderBytes: 31 << 20}, cache: true},
+		{name: "16-parents-info-2GB-cached", repos: append(bases, merge), root: "acme/merge", x: hubtest.Hostile{InfoBytes: 2 << 30, InfoRepos: parents}, cache: true},
 		{name: "empty-page-cursors", repos: fx, root: "acme/tiny-chat", x: hubtest.Hostile{EmptyPages: true}},
 		{name: "10000-directory-pages", repos: fx, root: "acme/tiny-chat", x: hubtest.Hostile{DirPages: 10_000}},
 		{name: "10000-parents-and-datasets", repos: []*fakeRepo{fan}, root: "acme/fan"},

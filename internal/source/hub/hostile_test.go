@@ -451,3 +451,22 @@ func TestHTTPCacheIgnoresNonRegularEntries(t *testing.T) {
 		t.Errorf("err %v, %d hits from links to /dev/zero, %d texts", err, c2.Cache.Hits(), len(rel.Texts))
 	}
 }
+
+// TestHTTPCacheLeavesNoTemporaryFiles: answers cut short (over the cap) or read in full leave
+// only finished entries in the cache folder.
+func TestHTTPCacheLeavesNoTemporaryFiles(t *testing.T) {
+	t.Parallel()
+	for name, x := range map[string]hubtest.Hostile{"normal": {}, "info over the cap": {InfoBytes: 9 << 20}} {
+		h := hostileHub(t, x)
+		dir := t.TempDir()
+		c, _ := clientFor(h, "")
+		c.Cache = &HTTPCache{Dir: dir}
+		Audit(context.Background(), c, tinyTarget, 1, Options{})
+		tmp, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
+		bodies, _ := filepath.Glob(filepath.Join(dir, "*.body"))
+		metas, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		if len(tmp) != 0 || len(bodies) != len(metas) || name == "normal" && len(bodies) == 0 {
+			t.Errorf("%s: %d temporary files, %d bodies, %d metadata files", name, len(tmp), len(bodies), len(metas))
+		}
+	}
+}

@@ -154,7 +154,8 @@ func keepable(pinned bool, resp *http.Response) bool {
 }
 
 // tee wraps resp.Body so that, when the caller has read it to the end (or closes it with at
-// most 1 MiB left, which Close reads), the answer is stored.
+// most 1 MiB left, which Close reads), the answer is stored. The body is copied to a temporary
+// file as it is read, not held in memory, so the cache adds no memory to an audit.
 func (hc *HTTPCache) tee(u, rng string, resp *http.Response) {
 	max := hc.maxBody()
 	if resp.ContentLength > max {
@@ -163,13 +164,14 @@ func (hc *HTTPCache) tee(u, rng string, resp *http.Response) {
 	resp.Body = &teeBody{hc: hc, u: u, rng: rng, resp: resp, src: resp.Body, max: max}
 }
 
+// teeBody copies what its reader reads to a temporary file in the cache folder.
 type teeBody struct {
 	hc     *HTTPCache
 	u, rng string
 	resp   *http.Response
 	src    io.ReadCloser
-	buf    bytes.Buffer
-	max    int64
+	tmp    *os.File // created at the first byte; nil once given up
+	n, max int64
 	eof    bool
 	failed bool
 }
@@ -177,38 +179,82 @@ type teeBody struct {
 func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.src.Read(p)
 	if n > 0 && !t.failed {
-		if int64(t.buf.Len()+n) > t.max {
-			t.failed = true
-			t.buf = bytes.Buffer{}
-		} else {
-			t.buf.Write(p[:n])
-		}
+		t.write(p[:n])
 	}
 	if errors.Is(err, io.EOF) {
 		t.eof = true
 	} else if err != nil {
-		t.failed = true
+		t.fail()
 	}
 	return n, err
+}
+
+// write appends b to the temporary file, giving up past max or on any error.
+func (t *teeBody) write(b []byte) {
+	if t.n+int64(len(b)) > t.max {
+		t.fail()
+		return
+	}
+	if t.tmp == nil {
+		if err := os.MkdirAll(t.hc.Dir, 0o755); err != nil {
+			t.fail()
+			return
+		}
+		f, err := os.CreateTemp(t.hc.Dir, ".tmp-*")
+		if err != nil {
+			t.fail()
+			return
+		}
+		t.tmp = f
+	}
+	if _, err := t.tmp.Write(b); err != nil {
+		t.fail()
+		return
+	}
+	t.n += int64(len(b))
+}
+
+// fail stops caching this answer and removes what was written.
+func (t *teeBody) fail() {
+	t.failed = true
+	if t.tmp != nil {
+		t.tmp.Close()
+		os.Remove(t.tmp.Name())
+		t.tmp = nil
+	}
 }
 
 func (t *teeBody) Close() error {
 	if !t.eof && !t.failed {
 		// JSON decoders and range readers stop at the last byte they need; finish short bodies.
 		if _, err := io.Copy(io.Discard, io.LimitReader(t, 1<<20)); err != nil {
-			t.failed = true
+			t.fail()
 		}
 	}
 	err := t.src.Close()
 	if t.eof && !t.failed {
-		t.hc.store(t.u, t.rng, t.resp, t.buf.Bytes())
+		t.hc.store(t.u, t.rng, t.resp, t.tmp, t.n)
+	} else {
+		t.fail()
 	}
 	return err
 }
 
-// store writes an entry; failures only mean the next audit asks again.
-func (hc *HTTPCache) store(u, rng string, resp *http.Response, body []byte) {
-	if err := os.MkdirAll(hc.Dir, 0o755); err != nil {
+// store turns the temporary body file (nil for an empty body) into an entry; failures only mean
+// the next audit asks again.
+func (hc *HTTPCache) store(u, rng string, resp *http.Response, tmp *os.File, size int64) {
+	if tmp == nil {
+		if err := os.MkdirAll(hc.Dir, 0o755); err != nil {
+			return
+		}
+		f, err := os.CreateTemp(hc.Dir, ".tmp-*")
+		if err != nil {
+			return
+		}
+		tmp = f
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if tmp.Close() != nil {
 		return
 	}
 	h := http.Header{}
@@ -217,13 +263,13 @@ func (hc *HTTPCache) store(u, rng string, resp *http.Response, body []byte) {
 			h[http.CanonicalHeaderKey(k)] = v
 		}
 	}
-	meta, err := json.Marshal(cacheMeta{URL: u, Range: rng, Status: resp.StatusCode, Header: h, Size: int64(len(body))})
+	meta, err := json.Marshal(cacheMeta{URL: u, Range: rng, Status: resp.StatusCode, Header: h, Size: size})
 	if err != nil {
 		return
 	}
 	key := cacheKey(u, rng)
 	// The body goes first: an entry is valid only once its metadata exists.
-	if writeAtomic(filepath.Join(hc.Dir, key+".body"), body) == nil {
+	if os.Rename(tmp.Name(), filepath.Join(hc.Dir, key+".body")) == nil {
 		writeAtomic(filepath.Join(hc.Dir, key+".json"), meta)
 	}
 }
