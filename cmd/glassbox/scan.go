@@ -16,6 +16,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
 	"github.com/glassbox-dev/glassbox/internal/target"
 )
 
@@ -40,7 +41,10 @@ the commit the revision resolves to, with their base models (up to 3 generations
 Environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN or $HF_HOME/token for
 gated and private repositories, HF_HUB_OFFLINE=1 to audit from the local Hugging Face cache
 (HF_HUB_CACHE), GLASSBOX_CACHE_DIR for the on-disk HTTP cache that makes a second audit of an
-unchanged repository cost a few conditional requests.
+unchanged repository cost a few conditional requests. A Hub audit gives up after --timeout;
+when the Hub rate-limits for longer than --wait, it fails at once saying until when. Files that
+could not be read are listed in the report (incomplete-read) and the snapshot (failed_reads);
+when nothing could be read, scan exits 3.
 
 Every report places the release on the G7 spectrum (closed, weights-available, open-weights,
 open-source-ai, open-source-ai-open-data) and gives its MOF class, OSI OSAID verdict, European
@@ -117,11 +121,15 @@ type auditOptions struct {
 	verify  bool
 	weights string
 	noCache bool
+	timeout time.Duration
+	wait    time.Duration
 }
 
 // addHubFlags adds the flags of Hub targets.
 func addHubFlags(c *cobra.Command, opts *auditOptions) {
 	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
+	c.Flags().DurationVar(&opts.timeout, "timeout", target.DefaultTimeout, "Hub targets: give up on an audit (lineage included) after this long")
+	c.Flags().DurationVar(&opts.wait, "wait", hub.DefaultWaitLimit, "Hub targets: the longest rate-limit wait to sit through (0: none); when the Hub asks for longer, fail at once saying until when")
 }
 
 // targetOptions turns the flags into the options of package target, with a progress bar on a
@@ -129,6 +137,7 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 	return target.Options{
 		Verify: opts.verify, Weights: opts.weights, NoCache: opts.noCache, Version: version,
+		Timeout: opts.timeout, Wait: waitOption(opts.wait),
 		Progress: func(desc string, total int64) (source.Progress, func()) {
 			f, ok := stderr.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -145,6 +154,14 @@ func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 		},
 		Inform: func(msg string) { fmt.Fprintln(stderr, msg) },
 	}
+}
+
+// waitOption maps --wait to target.Options.Wait: --wait 0 means never sit through a rate limit.
+func waitOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // audit reads a target, hashes its weights if asked, and runs the pure pipeline over it.

@@ -57,6 +57,7 @@ func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 	v.components()
 	v.claims()
 	v.consistency()
+	v.incompleteRead()
 	v.docs()
 	v.euAIAct()
 	v.facts.Evidence = v.ev.items

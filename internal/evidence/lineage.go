@@ -235,7 +235,7 @@ func (v *view) consistency() {
 		}
 	}
 	w := v.facts.Weights
-	if w.Present && !w.Known && len(v.facts.Licenses) == 0 {
+	if w.Present && !w.Known && len(v.facts.Licenses) == 0 && !v.readFailed() {
 		v.finding("license-missing", Medium, "no licence found for the weights: no card license field and no LICENSE file", v.facts.Component(10).Evidence...)
 	}
 	if len(v.facts.Claims) > 0 && w.Known && !w.Open {

@@ -21,10 +21,14 @@ import (
 // alternatives and optional parts, which the words of one text never all show.
 const minShare = 0.25
 
+// maxRareDF is how many patterns a word may appear in and still name its licences.
+const maxRareDF = 8
+
 // scanCandidate is one licence the scanner may look for, with its distinctive words.
 type scanCandidate struct {
 	lic   licensecheck.License
 	words []string
+	rare  []string
 }
 
 var (
@@ -49,10 +53,42 @@ func scanCandidates() []scanCandidate {
 					words = append(words, w)
 				}
 			}
-			candidates = append(candidates, scanCandidate{l, words})
+			candidates = append(candidates, scanCandidate{lic: l, words: words})
+		}
+		df := map[string]int{}
+		for _, c := range candidates {
+			for _, w := range c.words {
+				df[w]++
+			}
+		}
+		for i := range candidates {
+			for _, w := range candidates[i].words {
+				if df[w] <= maxRareDF {
+					candidates[i].rare = append(candidates[i].rare, w)
+				}
+			}
 		}
 	})
 	return candidates
+}
+
+// couldMatch reports whether a text holding the words have could match candidate c.
+func (c scanCandidate) couldMatch(have map[string]bool) bool {
+	n := 0
+	for _, w := range c.words {
+		if have[w] {
+			n++
+		}
+	}
+	if len(c.words) > 0 && float64(n) >= minShare*float64(len(c.words)) {
+		return true
+	}
+	for _, w := range c.rare {
+		if have[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // textScanner returns a licensecheck scanner over the licences that text could match, nil when
@@ -65,13 +101,7 @@ func textScanner(text []byte) *licensecheck.Scanner {
 	var list []licensecheck.License
 	var ids []string
 	for _, c := range scanCandidates() {
-		n := 0
-		for _, w := range c.words {
-			if have[w] {
-				n++
-			}
-		}
-		if len(c.words) > 0 && float64(n) >= minShare*float64(len(c.words)) {
+		if c.couldMatch(have) {
 			list = append(list, c.lic)
 			ids = append(ids, c.lic.ID)
 		}

@@ -21,6 +21,22 @@ func TestCandidateScannerFindsWhatTheFullOneFinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Short notices of our own, which patterns accept beside their licences' full texts.
+	for _, notice := range []string{
+		"Kestrel's weights are licensed under the Apache License, Version 2.0.\n",
+		"This work is licensed under a Creative Commons Attribution 4.0 International License.\n",
+		"Released under the Mozilla Public License 2.0.\n",
+		"This program is free software: you can redistribute it under the terms of the GNU General Public License as published by the Free Software Foundation, either version 3 of the License, or any later version.\n",
+	} {
+		want := full.Scan([]byte(notice)).Match
+		var got []licensecheck.Match
+		if s := textScanner([]byte(notice)); s != nil {
+			got = s.Scan([]byte(notice)).Match
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%q: candidate scanner differs (-full +candidates):\n%s", notice, diff)
+		}
+	}
 	n := 0
 	for _, sub := range []string{"texts", "in-the-wild"} {
 		dir := filepath.Join("..", "..", "..", "shared", "eval", "licenses", sub)

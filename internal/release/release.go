@@ -25,8 +25,12 @@ type Release struct {
 	Files []File `json:"files"`
 	// Texts holds the content of the small text files that matter, sorted by path.
 	Texts []Text `json:"texts,omitempty"`
-	// Complete is false when the inventory is known to miss files (gated, truncated listing).
+	// Complete is false when the inventory is known to miss files (gated, truncated listing)
+	// or when a read failed (FailedReads).
 	Complete bool `json:"complete"`
+	// FailedReads lists the files the source knows exist but could not read (a server error,
+	// a redirect loop, an answer over its cap), sorted by path. Gated files are not in it.
+	FailedReads []FailedRead `json:"failed_reads,omitempty"`
 	// Notes record what the source skipped or capped, for the report.
 	Notes []string `json:"notes,omitempty"`
 	// Hub holds what the Hugging Face Hub API says about the repository, for hub sources.
@@ -93,6 +97,12 @@ type File struct {
 	Expected *Expected `json:"expected,omitempty"`
 	// Verified: SHA256 was computed over the whole file (scan --verify), not only a text.
 	Verified bool `json:"verified,omitempty"`
+}
+
+// FailedRead is one file the source could not read, and why.
+type FailedRead struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
 }
 
 // Expected is a claimed content hash and who claims it.

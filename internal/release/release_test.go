@@ -210,3 +210,20 @@ func TestIsKeyText(t *testing.T) {
 		}
 	}
 }
+
+func TestFailedReadsRoundTrip(t *testing.T) {
+	t.Parallel()
+	r := &release.Release{Target: "hf:acme/x", Name: "acme/x", Revision: "r", Complete: false,
+		FailedReads: []release.FailedRead{{Path: "README.md", Error: "HTTP 500"}}}
+	data, err := r.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"complete": false`) || !strings.Contains(string(data), `"failed_reads": [`) {
+		t.Errorf("snapshot:\n%s", data)
+	}
+	back, err := release.Unmarshal(data)
+	if err != nil || len(back.FailedReads) != 1 || back.FailedReads[0] != r.FailedReads[0] {
+		t.Errorf("round trip: %+v, %v", back, err)
+	}
+}

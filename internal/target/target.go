@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/license"
@@ -55,9 +56,20 @@ type Options struct {
 	// Progress, when set, is called before hashing starts with a description and the bytes to
 	// hash; it returns the per-chunk callback and a function called when hashing ends.
 	Progress func(desc string, total int64) (source.Progress, func())
-	// Inform, when set, receives one-line messages for the user (what was verified).
+	// Inform, when set, receives one-line messages for the user (what was verified, a long
+	// wait for the Hub ahead).
 	Inform func(msg string)
+	// Timeout bounds reading a Hub target, lineage included; zero means DefaultTimeout.
+	Timeout time.Duration
+	// Wait is the longest rate-limit wait sat through; a longer one fails at once saying until
+	// when. Zero means hub.DefaultWaitLimit, negative that no wait the Hub asks for is.
+	Wait time.Duration
+	// Sleep, when set, replaces the Hub client's waits between retries (tests).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultTimeout bounds one Hub audit when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Minute
 
 // LineageDepth bounds how many generations of base models a Hub audit reads.
 const LineageDepth = 3
@@ -109,7 +121,22 @@ func readHub(ctx context.Context, t hub.Target, opts Options) (*release.Release,
 	if dir := hub.DefaultHTTPCacheDir(); dir != "" && !opts.NoCache {
 		c.Cache = &hub.HTTPCache{Dir: dir}
 	}
-	rel, err := hub.Audit(ctx, c, t, LineageDepth, hub.DefaultOptions)
+	c.WaitLimit, c.Inform, c.Sleep = opts.Wait, opts.Inform, opts.Sleep
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rel, err := hub.Audit(actx, c, t, LineageDepth, hub.DefaultOptions)
+	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		return nil, fmt.Errorf("%w: %s: the audit did not finish within %s (set --timeout to allow longer)", source.ErrUnreadable, t, timeout)
+	}
+	if err == nil {
+		if herr := hollow(rel); herr != nil {
+			return nil, herr
+		}
+	}
 	if err == nil && c.Cache != nil && c.Cache.Stale() > 0 {
 		rel.Notes = append(rel.Notes, fmt.Sprintf("the Hub could not be reached: %d answers came from the on-disk cache (%s) and may be out of date", c.Cache.Stale(), c.Cache.Dir))
 	}
@@ -122,6 +149,25 @@ func readHub(ctx context.Context, t hub.Target, opts Options) (*release.Release,
 		return cached, nil
 	}
 	return nil, err
+}
+
+// hollow fails a release of which nothing of substance could be read: reads failed, and no text
+// and no weights header came through, so any verdict would rest on the file names alone.
+func hollow(rel *release.Release) error {
+	if len(rel.FailedReads) == 0 || len(rel.Texts) > 0 {
+		return nil
+	}
+	for _, f := range rel.Files {
+		if len(f.Header) > 0 {
+			return nil
+		}
+	}
+	first := rel.FailedReads[0]
+	more := ""
+	if n := len(rel.FailedReads) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more failed reads)", n)
+	}
+	return fmt.Errorf("%w: %s: nothing could be read: %s: %s%s", source.ErrUnreadable, rel.Target, first.Path, first.Error, more)
 }
 
 // AuditRelease verifies (when asked) and assesses a release already read from target.

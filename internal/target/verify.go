@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
@@ -35,14 +36,16 @@ func verifyHubCopy(ctx context.Context, target string, rel *release.Release, opt
 	if err != nil {
 		return usage("%v", err)
 	}
-	dir := opts.Weights
+	dir, root := opts.Weights, opts.Weights
 	if dir == "" {
 		dir = hub.SnapshotDir(t, rel.Revision)
 		if dir == "" {
 			return unreadable(fmt.Errorf("%s: scan --verify: no local copy of commit %s in the Hugging Face cache (%s); download the weights first or pass --weights DIR", target, rel.Revision, hub.CacheDir()))
 		}
+		// The snapshot's files are links into the repository's blobs/: contain them there.
+		root = filepath.Dir(filepath.Dir(dir))
 	}
-	jobs := source.CopyJobs(dir, rel)
+	jobs := containedJobs(root, dir, rel, source.CopyJobs(dir, rel))
 	if len(jobs) == 0 {
 		return unreadable(fmt.Errorf("%s: scan --verify: %s holds none of the release's weights files", target, dir))
 	}
@@ -59,6 +62,33 @@ func verifyHubCopy(ctx context.Context, target string, rel *release.Release, opt
 		opts.Inform(fmt.Sprintf("verified %d of %d weights files in %s against the Hub's LFS sha256", len(jobs), weights, dir))
 	}
 	return nil
+}
+
+// containedJobs keeps the jobs whose file is a plain relative path that, opened under root (the
+// folder, or the cached repository holding the snapshot folder dir), resolves to a regular file
+// without leaving root: a tree entry "../../etc/passwd" or a link out of the folder is never
+// hashed.
+func containedJobs(root, dir string, rel *release.Release, jobs []int) []int {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	sub, err := filepath.Rel(root, dir)
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, i := range jobs {
+		p := rel.Files[i].Path
+		if hub.CheckPath(p) != nil {
+			continue
+		}
+		if info, err := r.Stat(filepath.Join(sub, filepath.FromSlash(p))); err == nil && info.Mode().IsRegular() {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // hashWeights hashes the weights files (jobs of a remote release's local copy, or every weights

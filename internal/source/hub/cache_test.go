@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/glassbox-dev/glassbox/internal/source"
@@ -61,5 +62,60 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestFromCacheContained(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("HF_HUB_CACHE", cache)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "hostname")
+	must(t, os.WriteFile(secret, []byte("secret-host-name\n"), 0o644))
+	repo := filepath.Join(cache, "models--acme--evil")
+	commit := "0123456789abcdef0123456789abcdef01234567"
+	snap := filepath.Join(repo, "snapshots", commit)
+	for _, d := range []string{snap, filepath.Join(repo, "blobs"), filepath.Join(repo, "refs")} {
+		must(t, os.MkdirAll(d, 0o755))
+	}
+	// refs/main pointing out of the cache: never followed, never shown.
+	must(t, os.WriteFile(filepath.Join(repo, "refs", "main"), []byte("../../../../"+outside+"\n"), 0o644))
+	_, err := FromCache(context.Background(), Target{Kind: KindModel, Repo: "acme/evil"})
+	if err == nil || !strings.Contains(err.Error(), "does not hold a commit sha") || strings.Contains(err.Error(), outside) {
+		t.Errorf("refs/main out of the cache: %v", err)
+	}
+	// refs/dev a link to a file outside: refused by the repository's root.
+	must(t, os.Symlink(secret, filepath.Join(repo, "refs", "dev")))
+	_, err = FromCache(context.Background(), Target{Kind: KindModel, Repo: "acme/evil", Revision: "dev"})
+	if err == nil || strings.Contains(err.Error(), "secret-host-name") {
+		t.Errorf("refs/dev linked out: %v", err)
+	}
+	// A revision that climbs out is refused before any read.
+	_, err = FromCache(context.Background(), Target{Kind: KindModel, Repo: "acme/evil", Revision: "main/../../../../etc/hostname"})
+	if err == nil || strings.Contains(err.Error(), "secret-host-name") {
+		t.Errorf("climbing revision: %v", err)
+	}
+	// Snapshot links: into blobs/ kept, out of it left out with a note.
+	blob := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	must(t, os.WriteFile(filepath.Join(repo, "blobs", blob), []byte("Apache License 2.0\n"), 0o644))
+	must(t, os.Symlink(filepath.Join("..", "..", "blobs", blob), filepath.Join(snap, "NOTICE")))
+	must(t, os.Symlink(secret, filepath.Join(snap, "LICENSE")))
+	must(t, os.Symlink(filepath.Join("..", "..", "refs", "main"), filepath.Join(snap, "README.md")))
+	rel, err := FromCache(context.Background(), Target{Kind: KindModel, Repo: "acme/evil", Revision: commit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rel.Text("NOTICE"); !ok {
+		t.Error("NOTICE (a link into blobs/) not read")
+	}
+	for _, p := range []string{"LICENSE", "README.md"} {
+		if _, ok := rel.File(p); ok {
+			t.Errorf("%s (a link out of blobs/) kept", p)
+		}
+		if x, ok := rel.Text(p); ok {
+			t.Errorf("%s read: %q", p, x.Content)
+		}
+	}
+	if !strings.Contains(strings.Join(rel.Notes, "\n"), "left out 2 files") {
+		t.Errorf("notes %q", rel.Notes)
 	}
 }

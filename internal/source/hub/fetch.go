@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
+	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/web"
 )
 
 // Options bound what Fetch reads. A zero field takes its value from DefaultOptions.
@@ -37,13 +40,20 @@ type Options struct {
 	MaxHeaderBytes int64
 	// MaxFiles caps the inventory; a larger repository is reported incomplete.
 	MaxFiles int
+	// MaxTreePages caps the pages of one file tree listing.
+	MaxTreePages int
+	// MaxParents and MaxDatasets cap the base models and datasets followed per model.
+	MaxParents, MaxDatasets int
+	// MaxRepos caps the repositories one audit reads, lineage included.
+	MaxRepos int
 }
 
 // DefaultOptions suit model repositories: a card or licence is rarely over a megabyte, and a
 // safetensors header of a large model is a few hundred kilobytes.
 var DefaultOptions = Options{
 	MaxTextFile: 1 << 20, MaxDocFile: 256 << 10, MaxTexts: 64, MaxWeights: 32,
-	HeaderPrefix: 64 << 10, MaxHeaderBytes: 32 << 20, MaxFiles: 200_000,
+	HeaderPrefix: 64 << 10, MaxHeaderBytes: 32 << 20, MaxFiles: 200_000, MaxTreePages: 500,
+	MaxParents: 16, MaxDatasets: 16, MaxRepos: 64,
 }
 
 // orDefault fills zero fields from DefaultOptions.
@@ -69,6 +79,18 @@ func (o Options) orDefault() Options {
 	}
 	if o.MaxFiles <= 0 {
 		o.MaxFiles = d.MaxFiles
+	}
+	if o.MaxTreePages <= 0 {
+		o.MaxTreePages = d.MaxTreePages
+	}
+	if o.MaxParents <= 0 {
+		o.MaxParents = d.MaxParents
+	}
+	if o.MaxDatasets <= 0 {
+		o.MaxDatasets = d.MaxDatasets
+	}
+	if o.MaxRepos <= 0 {
+		o.MaxRepos = d.MaxRepos
 	}
 	return o
 }
@@ -100,6 +122,8 @@ type repoInfo struct {
 	GGUF       json.RawMessage `json:"gguf"`
 	Siblings   []sibling       `json:"siblings"`
 	BaseModels json.RawMessage `json:"baseModels"`
+
+	refused int // siblings left out for their path
 }
 
 // sibling is one file of an info response; size and lfs come only with blobs=true.
@@ -208,6 +232,7 @@ func apiBase(t Target) string {
 
 // resolveURL is where the raw bytes of file p live at commit sha.
 func (c *Client) resolveURL(t Target, sha, p string) string {
+	c.init()
 	prefix := "/"
 	if t.Kind == KindDataset {
 		prefix = "/datasets/"
@@ -219,69 +244,211 @@ func (c *Client) resolveURL(t Target, sha, p string) string {
 	return c.Endpoint + prefix + t.Repo + "/resolve/" + url.PathEscape(sha) + "/" + strings.Join(segs, "/")
 }
 
-// info reads a repository's metadata at t.Revision (the default branch when empty).
+// info reads a repository's metadata at t.Revision (the default branch when empty). The commit
+// it names must be 40 hex digits, since every later URL and cache entry is pinned to it.
 func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
+	if t.Revision != "" {
+		if err := checkRevision(t.Revision); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, t, err)
+		}
+	}
+	c.init()
 	u := c.Endpoint + apiBase(t)
 	if t.Revision != "" {
 		u += "/revision/" + url.PathEscape(t.Revision)
 	}
 	q := url.Values{"expand": expand[t.Kind]}
-	var info repoInfo
-	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &info); err != nil {
+	var raw json.RawMessage
+	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &raw, false); err != nil {
 		return nil, err
 	}
-	if info.SHA == "" {
-		return nil, fmt.Errorf("%w: %s: the Hub gave no commit sha", source.ErrUnreadable, t)
+	info, err := decodeInfo(raw, t)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, err)
 	}
-	if info.ID == "" {
+	return info, nil
+}
+
+// decodeInfo reads an info answer for t and checks what later requests rely on: a 40-hex commit,
+// a repository id (t's when the answer's is missing or malformed), file paths that pass
+// CheckPath (the others are left out and counted).
+func decodeInfo(raw []byte, t Target) (*repoInfo, error) {
+	var info repoInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, fmt.Errorf("decoding the Hub's answer: %v", err)
+	}
+	switch {
+	case info.SHA == "":
+		return nil, fmt.Errorf("the Hub gave no commit sha")
+	case !IsCommit(info.SHA):
+		return nil, fmt.Errorf("the Hub gave %q as the commit sha, not 40 hex digits", clip(info.SHA, 60))
+	}
+	if info.ID == "" || checkRepo(info.ID) != nil {
 		info.ID = t.Repo
 	}
 	if info.Disabled {
-		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, ErrDisabled)
+		return nil, ErrDisabled
 	}
+	info.Siblings, info.refused = validSiblings(info.Siblings)
 	return &info, nil
 }
 
-// getJSON decodes one JSON response into v.
-func (c *Client) getJSON(ctx context.Context, what, u string, v any) error {
-	resp, err := c.get(ctx, what, u, nil)
-	if err != nil {
-		return err
+// clip shortens s to n bytes for a message, quoting it safely.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
 	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(v); err != nil {
-		return fmt.Errorf("%w: %s: decoding the Hub's answer: %v", source.ErrUnreadable, what, err)
-	}
-	return nil
+	return s
 }
 
-// tree lists every file at sha, following the Link header's next page. It stops after max
-// entries and reports whether the listing was complete.
-func (c *Client) tree(ctx context.Context, t Target, sha string, maxFiles int) ([]treeEntry, bool, error) {
+// validSiblings keeps the files whose path passes CheckPath and returns the others' count.
+func validSiblings(sibs []sibling) ([]sibling, int) {
+	out := sibs[:0]
+	for _, s := range sibs {
+		if CheckPath(s.RFilename) == nil {
+			out = append(out, s)
+		}
+	}
+	return out, len(sibs) - len(out)
+}
+
+// getJSON decodes one JSON answer of at most MaxAnswer bytes into v, holding that much of the
+// memory budget while it does.
+func (c *Client) getJSON(ctx context.Context, what, u string, v any, pinned bool) error {
+	_, err := c.getJSONHeader(ctx, what, u, v, pinned)
+	return err
+}
+
+// jsonCost is the memory a JSON answer takes per byte: the body as read, and what it decodes to.
+const jsonCost = 3
+
+// getJSONHeader is getJSON returning the answer's headers and final URL too (for Link). The
+// memory reserved is jsonCost times the answer's announced length, or its cap when the length is
+// not announced; no budget is held while the request waits for a worker or an answer.
+func (c *Client) getJSONHeader(ctx context.Context, what, u string, v any, pinned bool) (*http.Response, error) {
+	resp, err := c.get(ctx, what, u, nil, pinned)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	limit := c.MaxAnswer
+	if n := resp.ContentLength; n >= 0 && n < limit {
+		limit = n
+	}
+	if err := c.Budget.Acquire(ctx, limit*jsonCost); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	defer c.Budget.Release(limit * jsonCost)
+	body, err := web.ReadAll(resp.Body, c.MaxAnswer)
+	if err == nil && int64(len(body)) > limit {
+		err = fmt.Errorf("%w: the answer is longer than its Content-Length", web.ErrTooLarge)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, fmt.Errorf("%w: %s: decoding the Hub's answer: %v", source.ErrUnreadable, what, err)
+	}
+	return resp, nil
+}
+
+// listing is a file tree as far as it could be read.
+type listing struct {
+	entries  []treeEntry
+	complete bool
+	notes    []string
+}
+
+// tree lists every file at sha, following the Link header's next page on the Hub's own origin.
+// It stops after maxFiles entries or maxPages pages, at a page that is empty or repeats a
+// cursor, and at a link to another origin, saying so in the notes; entries whose path fails
+// CheckPath are left out and counted.
+func (c *Client) tree(ctx context.Context, t Target, sha string, o Options) (listing, error) {
+	c.init()
 	u := c.Endpoint + apiBase(t) + "/tree/" + url.PathEscape(sha) + "?recursive=true"
-	var all []treeEntry
-	for u != "" {
-		resp, err := c.get(ctx, t.String()+": file tree", u, nil)
+	l := listing{complete: true}
+	seen := map[string]bool{}
+	refused := 0
+	for pages := 0; u != ""; pages++ {
+		if why := c.stopListing(u, seen, pages, o.MaxTreePages); why != "" {
+			l.complete = false
+			l.notes = append(l.notes, "file tree listing stopped: "+why)
+			break
+		}
+		seen[u] = true
+		var raw json.RawMessage
+		resp, err := c.getJSONHeader(ctx, t.String()+": file tree", u, &raw, true)
 		if err != nil {
-			return all, false, err
+			l.complete = false
+			return l, err
 		}
-		var page []treeEntry
-		err = json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(&page)
-		resp.Body.Close()
+		page, err := decodeTreePage(raw)
 		if err != nil {
-			return all, false, fmt.Errorf("%w: %s: decoding the file tree: %v", source.ErrUnreadable, t, err)
+			l.complete = false
+			return l, fmt.Errorf("%w: %s: decoding the file tree: %v", source.ErrUnreadable, t, err)
 		}
-		for _, e := range page {
-			if e.Type == "file" {
-				all = append(all, e)
-			}
+		refused += page.refused
+		if page.entries == 0 && nextLink(resp.Header.Get("Link"), resp.Request.URL) != "" {
+			l.complete = false
+			l.notes = append(l.notes, "file tree listing stopped: the Hub sent an empty page with a next link")
+			break
 		}
-		if len(all) >= maxFiles {
-			return all[:maxFiles], false, nil
+		l.entries = append(l.entries, page.files...)
+		if len(l.entries) >= o.MaxFiles {
+			l.entries, l.complete = l.entries[:o.MaxFiles], false
+			l.notes = append(l.notes, fmt.Sprintf("inventory capped at %d files", o.MaxFiles))
+			break
 		}
 		u = nextLink(resp.Header.Get("Link"), resp.Request.URL)
 	}
-	return all, true, nil
+	if refused > 0 {
+		l.complete = false
+		l.notes = append(l.notes, fmt.Sprintf("left out %d file tree entries whose path is not a plain relative path (.., absolute, backslash, control characters)", refused))
+	}
+	return l, nil
+}
+
+// treePage is one page of a tree listing as decodeTreePage reads it.
+type treePage struct {
+	files   []treeEntry // the file entries whose path passes CheckPath
+	entries int         // all entries, directories included
+	refused int         // file entries left out for their path
+}
+
+// decodeTreePage reads one page of a tree listing.
+func decodeTreePage(raw []byte) (treePage, error) {
+	var page []treeEntry
+	if err := json.Unmarshal(raw, &page); err != nil {
+		return treePage{}, err
+	}
+	files, refused := page[:0], 0
+	for _, e := range page {
+		switch {
+		case e.Type != "file":
+		case CheckPath(e.Path) != nil:
+			refused++
+		default:
+			files = append(files, e)
+		}
+	}
+	return treePage{files: files, entries: len(page), refused: refused}, nil
+}
+
+// stopListing says why the next page u must not be fetched, or "".
+func (c *Client) stopListing(u string, seen map[string]bool, pages, maxPages int) string {
+	next, err := url.Parse(u)
+	base, berr := url.Parse(c.Endpoint)
+	switch {
+	case err != nil || berr != nil:
+		return "the next-page link is not a URL"
+	case web.Origin(next) != web.Origin(base):
+		return "the next-page link points to another origin (" + web.Redact(next.Scheme+"://"+next.Host) + ")"
+	case seen[u]:
+		return "the Hub repeated a page cursor"
+	case pages >= maxPages:
+		return fmt.Sprintf("page limit of %d reached", maxPages)
+	}
+	return ""
 }
 
 // Fetch reads one repository at t into a Release pinned to the commit t resolves to: the info
@@ -310,7 +477,7 @@ func newRelease(t Target, info *repoInfo) *release.Release {
 	}
 }
 
-// readFiles fills rel's Files, Texts, Notes and Complete (and no other field, so lineage can
+// readFiles fills rel's Files, Texts, FailedReads, Notes and Complete (and no other field, so lineage can
 // be resolved into rel at the same time): the tree, the texts and the weights headers, read
 // in parallel at info's commit.
 func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *release.Release, opts Options) {
@@ -322,103 +489,105 @@ func readFiles(ctx context.Context, c *Client, t Target, info *repoInfo, rel *re
 	}
 	sort.Strings(names)
 
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		entries []treeEntry
-		full    bool
-		treeErr error
-		texts   = map[string]*release.Text{}
-		headers = map[string]json.RawMessage{}
-		gated   = map[string]bool{}
-		notes   []string
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		entries, full, treeErr = c.tree(ctx, pinned, info.SHA, opts.MaxFiles)
-	}()
+	var wg sync.WaitGroup
+	var list listing
+	var treeErr error
+	r := &fileReads{texts: map[string]*release.Text{}, headers: map[string]json.RawMessage{}, gated: map[string]bool{}}
+	wg.Go(func() { list, treeErr = c.tree(ctx, pinned, info.SHA, opts) })
 	for _, p := range pickTexts(t.Kind, names, opts) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			x, err := c.readText(ctx, pinned, p, textCap(p, opts))
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
-				gated[p] = true
-			case err != nil:
-				notes = append(notes, fmt.Sprintf("skipped %s: %v", p, err))
-			case x != nil:
-				texts[p] = x
-			}
-		}()
+			r.record(p, err, func() {
+				if x != nil {
+					r.texts[p] = x
+				}
+			})
+		})
 	}
 	weights := pickWeights(t.Kind, names, opts.MaxWeights)
 	if n := countWeights(t.Kind, names); n > len(weights) {
-		notes = append(notes, fmt.Sprintf("read the headers of %d of %d weights files", len(weights), n))
+		r.notes = append(r.notes, fmt.Sprintf("read the headers of %d of %d weights files", len(weights), n))
 	}
 	for _, p := range weights {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			h, err := c.readHeader(ctx, pinned, p, opts)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
-				gated[p] = true
-			case h != nil:
-				headers[p] = h
-			case err != nil:
-				notes = append(notes, fmt.Sprintf("could not read the header of %s: %v", p, err))
-			}
-		}()
+			r.record(p, err, func() { r.headers[p] = h })
+		})
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
 		return
 	}
-
-	switch {
-	case treeErr != nil:
-		notes = append(notes, fmt.Sprintf("file tree unreadable (%v); inventory from the repository info, without sizes", treeErr))
+	if treeErr != nil {
+		r.notes = append(r.notes, fmt.Sprintf("file tree unreadable (%v); inventory from the repository info, without sizes", treeErr))
 		rel.Complete = false
 		rel.Files = filesFromSiblings(info.Siblings)
+	} else {
+		rel.Complete = rel.Complete && list.complete
+		r.notes = append(r.notes, list.notes...)
+		rel.Files = filesFromTree(list.entries)
+	}
+	if info.refused > 0 {
+		rel.Complete = false
+		r.notes = append(r.notes, fmt.Sprintf("left out %d files the repository info lists with a path that is not a plain relative path", info.refused))
+	}
+	r.fill(rel, c, t)
+}
+
+// fileReads collects what readFiles' parallel reads found, under mu.
+type fileReads struct {
+	mu      sync.Mutex
+	texts   map[string]*release.Text
+	headers map[string]json.RawMessage
+	gated   map[string]bool
+	failed  []release.FailedRead
+	notes   []string
+}
+
+// record files the outcome of reading p: gated, failed, or read (ok stores it).
+func (r *fileReads) record(p string, err error, ok func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case errors.Is(err, ErrGated), errors.Is(err, ErrUnauthorized):
+		r.gated[p] = true
+	case err != nil:
+		r.failed = append(r.failed, release.FailedRead{Path: p, Error: web.Redact(err.Error())})
 	default:
-		if !full {
-			rel.Complete = false
-			notes = append(notes, fmt.Sprintf("inventory capped at %d files", opts.MaxFiles))
-		}
-		rel.Files = filesFromTree(entries)
+		ok()
+	}
+}
+
+// fill puts the reads into rel, whose Files are set: texts and their hashes, headers, gated
+// marks, failed reads, and the notes, all sorted.
+func (r *fileReads) fill(rel *release.Release, c *Client, t Target) {
+	if len(r.failed) > 0 {
+		rel.Complete = false
+		sort.Slice(r.failed, func(i, j int) bool { return r.failed[i].Path < r.failed[j].Path })
+		rel.FailedReads = r.failed
 	}
 	for i := range rel.Files {
 		f := &rel.Files[i]
-		if x, ok := texts[f.Path]; ok {
+		if x, ok := r.texts[f.Path]; ok {
 			rel.Texts = append(rel.Texts, *x)
 			if !x.Truncated {
 				sum := sha256.Sum256([]byte(x.Content))
 				f.SHA256 = hex.EncodeToString(sum[:])
 			}
 		}
-		f.Header = headers[f.Path]
-		f.Gated = gated[f.Path]
+		f.Header = r.headers[f.Path]
+		f.Gated = r.gated[f.Path]
 	}
-	if len(gated) > 0 {
+	if len(r.gated) > 0 {
 		rel.Complete = false
-		g := make([]string, 0, len(gated))
-		for p := range gated {
-			g = append(g, p)
-		}
-		sort.Strings(g)
-		notes = append(notes, fmt.Sprintf("%d files need accepted terms (%s): the repository is gated (%s); accept its terms at %s while logged in, then set HF_TOKEN to a token of that account",
+		g := slices.Sorted(maps.Keys(r.gated))
+		r.notes = append(r.notes, fmt.Sprintf("%d files need accepted terms (%s): the repository is gated (%s); accept its terms at %s while logged in, then set HF_TOKEN to a token of that account",
 			len(g), strings.Join(g[:min(len(g), 5)], ", ")+more(len(g), 5), orDefault(rel.Hub.Gated, "access required"), pageURL(c, t)))
 	} else if rel.Hub.Gated != "" {
-		notes = append(notes, fmt.Sprintf("the repository is gated (%s); the token in use has access", rel.Hub.Gated))
+		r.notes = append(r.notes, fmt.Sprintf("the repository is gated (%s); the token in use has access", rel.Hub.Gated))
 	}
-	sort.Strings(notes)
-	rel.Notes = notes
+	sort.Strings(r.notes)
+	rel.Notes = r.notes
 	sort.Slice(rel.Files, func(i, j int) bool { return rel.Files[i].Path < rel.Files[j].Path })
 	sort.Slice(rel.Texts, func(i, j int) bool { return rel.Texts[i].Path < rel.Texts[j].Path })
 }
@@ -560,6 +729,10 @@ func pickWeights(kind Kind, names []string, max int) []string {
 
 // readText reads up to limit bytes of p by one range request. Binary content gives nil.
 func (c *Client) readText(ctx context.Context, t Target, p string, limit int64) (*release.Text, error) {
+	if err := c.Budget.Acquire(ctx, limit); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, p, err)
+	}
+	defer c.Budget.Release(limit)
 	data, size, err := c.readRange(ctx, t.String()+": "+p, c.resolveURL(t, t.Revision, p), 0, limit)
 	if err != nil {
 		return nil, err
@@ -588,20 +761,59 @@ func decodeText(b []byte) string {
 // readHeader reads the header of weights file p through range requests and returns its
 // artifact.Facts as JSON. A malformed header still gives Facts (with the error in them).
 func (c *Client) readHeader(ctx context.Context, t Target, p string, o Options) (json.RawMessage, error) {
-	r, err := newRangeReader(ctx, c, t.String()+": "+p, c.resolveURL(t, t.Revision, p), o.HeaderPrefix, o.MaxHeaderBytes)
-	if err != nil {
-		return nil, err
+	facts, err := c.readFacts(ctx, t, p, o, false)
+	if errors.Is(err, errOverBudget) {
+		facts, err = c.readFacts(ctx, t, p, o, true)
 	}
-	facts, err := artifact.Read(p, r, r.size)
 	if facts == nil {
 		return nil, err
 	}
 	if err != nil && facts.Error == "" {
 		facts.Error, facts.Safety = err.Error(), artifact.SafetyError
 	}
+	clipMetadata(facts)
 	b, err := json.Marshal(facts)
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// Bounds on the header metadata a Release keeps per weights file: a header may be tens of
+// megabytes, and only its facts, not its padding, belong in a snapshot.
+const (
+	maxMetaValue = 16 << 10
+	maxMetaTotal = 256 << 10
+)
+
+// clipMetadata shortens metadata values past maxMetaValue and drops keys (in sorted order) past
+// maxMetaTotal, so that 32 weights files with 31 MB headers do not keep a gigabyte in the Release.
+func clipMetadata(f *artifact.Facts) {
+	keys := slices.Sorted(maps.Keys(f.Metadata))
+	total := 0
+	for _, k := range keys {
+		v := f.Metadata[k]
+		if len(v) > maxMetaValue {
+			v = strings.ToValidUTF8(v[:maxMetaValue], "") + "…"
+			f.Metadata[k] = v
+		}
+		total += len(k) + len(v)
+		if total > maxMetaTotal {
+			delete(f.Metadata, k)
+		}
+	}
+}
+
+// readFacts reads the header of p within the memory budget (see newRangeReader for reserve).
+func (c *Client) readFacts(ctx context.Context, t Target, p string, o Options, reserve bool) (*artifact.Facts, error) {
+	r, err := newRangeReader(ctx, c, t.String()+": "+p, c.resolveURL(t, t.Revision, p), o.HeaderPrefix, o.MaxHeaderBytes, reserve)
+	if err != nil {
+		return nil, err
+	}
+	defer r.release()
+	facts, err := artifact.Read(p, r, r.size)
+	if errors.Is(err, errOverBudget) || facts != nil && strings.Contains(facts.Error, errOverBudget.Error()) {
+		return nil, errOverBudget
+	}
+	return facts, err
 }

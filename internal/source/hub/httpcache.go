@@ -11,14 +11,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 )
 
 // HTTPCache keeps Hub answers on disk so that a second audit of an unchanged repository costs
-// conditional requests, not downloads. Answers under a commit sha (/resolve/<sha>/…, the tree at
-// <sha>) never change and are served from disk without asking; the rest (model info at a
+// conditional requests, not downloads. Answers to requests pinned to a commit sha (a file
+// resolved at <sha>, the tree at <sha>: the client knows which requests those are, a URL that
+// merely looks like one is not trusted) never change and are served from disk without asking;
+// the rest (model info at a
 // branch) are revalidated with If-None-Match and reused on 304. Only complete 200 and 206
 // answers of at most MaxBody bytes are kept; errors never are.
 //
@@ -54,9 +56,6 @@ func (hc *HTTPCache) Revalidated() int64 { return hc.revalidated.Load() }
 // Stale is how many answers came from disk because the Hub could not be reached.
 func (hc *HTTPCache) Stale() int64 { return hc.stale.Load() }
 
-// pinned matches URLs whose answer cannot change: file bytes and trees at a full commit sha.
-var pinned = regexp.MustCompile(`/(resolve|tree)/[0-9a-f]{40}(/|\?|$)`)
-
 // cacheMeta is the stored half of an answer besides its body.
 type cacheMeta struct {
 	URL    string      `json:"url"`
@@ -77,22 +76,59 @@ func cacheKey(u, rng string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// load returns the entry for u and rng, or nil.
+// load returns the entry for u and rng, or nil. Only regular files inside Dir are read (a
+// link to /dev/zero or out of the folder is ignored), each no further than its cap.
 func (hc *HTTPCache) load(u, rng string) *entry {
-	key := cacheKey(u, rng)
-	raw, err := os.ReadFile(filepath.Join(hc.Dir, key+".json"))
+	root, err := os.OpenRoot(hc.Dir)
 	if err != nil {
 		return nil
 	}
-	var m cacheMeta
-	if json.Unmarshal(raw, &m) != nil || m.URL != u || m.Range != rng || m.Status < 200 || m.Status > 299 {
+	defer root.Close()
+	key := cacheKey(u, rng)
+	raw := readRegular(root, key+".json", 1<<20)
+	if raw == nil {
 		return nil
 	}
-	body, err := os.ReadFile(filepath.Join(hc.Dir, key+".body"))
-	if err != nil || int64(len(body)) != m.Size {
+	var m cacheMeta
+	if json.Unmarshal(raw, &m) != nil || m.URL != u || m.Range != rng || m.Status < 200 || m.Status > 299 ||
+		m.Size < 0 || m.Size > hc.maxBody() {
+		return nil
+	}
+	body := readRegular(root, key+".body", m.Size)
+	if body == nil || int64(len(body)) != m.Size {
 		return nil
 	}
 	return &entry{meta: m, body: body}
+}
+
+// readRegular reads name under root if it is a regular file (not a link, device or FIFO) of at
+// most max bytes; nil otherwise.
+func readRegular(root *os.Root, name string, max int64) []byte {
+	info, err := root.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() || info.Size() > max {
+		return nil
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil || int64(len(b)) > max {
+		return nil
+	}
+	return b
+}
+
+// maxBody is the largest body kept.
+func (hc *HTTPCache) maxBody() int64 {
+	if hc.MaxBody <= 0 {
+		return 64 << 20
+	}
+	return hc.MaxBody
 }
 
 // response replays an entry as if it had come from the network.
@@ -108,34 +144,34 @@ func (e *entry) response(req *url.URL) *http.Response {
 	}
 }
 
-// keepable says whether an answer to u may be stored.
-func keepable(u string, resp *http.Response) bool {
+// keepable says whether an answer may be stored: a pinned request's, or one with an ETag to
+// revalidate it by.
+func keepable(pinned bool, resp *http.Response) bool {
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		return false
 	}
-	return pinned.MatchString(u) || resp.Header.Get("ETag") != ""
+	return pinned || resp.Header.Get("ETag") != ""
 }
 
 // tee wraps resp.Body so that, when the caller has read it to the end (or closes it with at
-// most 1 MiB left, which Close reads), the answer is stored.
+// most 1 MiB left, which Close reads), the answer is stored. The body is copied to a temporary
+// file as it is read, not held in memory, so the cache adds no memory to an audit.
 func (hc *HTTPCache) tee(u, rng string, resp *http.Response) {
-	max := hc.MaxBody
-	if max <= 0 {
-		max = 64 << 20
-	}
+	max := hc.maxBody()
 	if resp.ContentLength > max {
 		return
 	}
 	resp.Body = &teeBody{hc: hc, u: u, rng: rng, resp: resp, src: resp.Body, max: max}
 }
 
+// teeBody copies what its reader reads to a temporary file in the cache folder.
 type teeBody struct {
 	hc     *HTTPCache
 	u, rng string
 	resp   *http.Response
 	src    io.ReadCloser
-	buf    bytes.Buffer
-	max    int64
+	tmp    *os.File // created at the first byte; nil once given up
+	n, max int64
 	eof    bool
 	failed bool
 }
@@ -143,38 +179,82 @@ type teeBody struct {
 func (t *teeBody) Read(p []byte) (int, error) {
 	n, err := t.src.Read(p)
 	if n > 0 && !t.failed {
-		if int64(t.buf.Len()+n) > t.max {
-			t.failed = true
-			t.buf = bytes.Buffer{}
-		} else {
-			t.buf.Write(p[:n])
-		}
+		t.write(p[:n])
 	}
 	if errors.Is(err, io.EOF) {
 		t.eof = true
 	} else if err != nil {
-		t.failed = true
+		t.fail()
 	}
 	return n, err
+}
+
+// write appends b to the temporary file, giving up past max or on any error.
+func (t *teeBody) write(b []byte) {
+	if t.n+int64(len(b)) > t.max {
+		t.fail()
+		return
+	}
+	if t.tmp == nil {
+		if err := os.MkdirAll(t.hc.Dir, 0o755); err != nil {
+			t.fail()
+			return
+		}
+		f, err := os.CreateTemp(t.hc.Dir, ".tmp-*")
+		if err != nil {
+			t.fail()
+			return
+		}
+		t.tmp = f
+	}
+	if _, err := t.tmp.Write(b); err != nil {
+		t.fail()
+		return
+	}
+	t.n += int64(len(b))
+}
+
+// fail stops caching this answer and removes what was written.
+func (t *teeBody) fail() {
+	t.failed = true
+	if t.tmp != nil {
+		t.tmp.Close()
+		os.Remove(t.tmp.Name())
+		t.tmp = nil
+	}
 }
 
 func (t *teeBody) Close() error {
 	if !t.eof && !t.failed {
 		// JSON decoders and range readers stop at the last byte they need; finish short bodies.
 		if _, err := io.Copy(io.Discard, io.LimitReader(t, 1<<20)); err != nil {
-			t.failed = true
+			t.fail()
 		}
 	}
 	err := t.src.Close()
 	if t.eof && !t.failed {
-		t.hc.store(t.u, t.rng, t.resp, t.buf.Bytes())
+		t.hc.store(t.u, t.rng, t.resp, t.tmp, t.n)
+	} else {
+		t.fail()
 	}
 	return err
 }
 
-// store writes an entry; failures only mean the next audit asks again.
-func (hc *HTTPCache) store(u, rng string, resp *http.Response, body []byte) {
-	if err := os.MkdirAll(hc.Dir, 0o755); err != nil {
+// store turns the temporary body file (nil for an empty body) into an entry; failures only mean
+// the next audit asks again.
+func (hc *HTTPCache) store(u, rng string, resp *http.Response, tmp *os.File, size int64) {
+	if tmp == nil {
+		if err := os.MkdirAll(hc.Dir, 0o755); err != nil {
+			return
+		}
+		f, err := os.CreateTemp(hc.Dir, ".tmp-*")
+		if err != nil {
+			return
+		}
+		tmp = f
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if tmp.Close() != nil {
 		return
 	}
 	h := http.Header{}
@@ -183,13 +263,13 @@ func (hc *HTTPCache) store(u, rng string, resp *http.Response, body []byte) {
 			h[http.CanonicalHeaderKey(k)] = v
 		}
 	}
-	meta, err := json.Marshal(cacheMeta{URL: u, Range: rng, Status: resp.StatusCode, Header: h, Size: int64(len(body))})
+	meta, err := json.Marshal(cacheMeta{URL: u, Range: rng, Status: resp.StatusCode, Header: h, Size: size})
 	if err != nil {
 		return
 	}
 	key := cacheKey(u, rng)
 	// The body goes first: an entry is valid only once its metadata exists.
-	if writeAtomic(filepath.Join(hc.Dir, key+".body"), body) == nil {
+	if os.Rename(tmp.Name(), filepath.Join(hc.Dir, key+".body")) == nil {
 		writeAtomic(filepath.Join(hc.Dir, key+".json"), meta)
 	}
 }

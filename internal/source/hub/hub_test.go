@@ -51,6 +51,12 @@ func TestParseTarget(t *testing.T) {
 		{"https://huggingface.co/acme/tiny/tree", Target{}, "no revision"},
 		{"https://huggingface.co/a/b/c", Target{}, "no ORG/NAME"},
 		{"./acme/tiny", Target{}, "not a Hub target"},
+		{"hf:acme/tiny@main/../../../../etc/hostname", Target{}, "not a branch, tag or commit"},
+		{"hf:acme/tiny@/etc/hostname", Target{}, "not a branch, tag or commit"},
+		{"hf:acme/tiny@main\\..\\x", Target{}, "not a branch, tag or commit"},
+		{"hf:acme/tiny@ma\x00in", Target{}, "not a branch, tag or commit"},
+		{"hf:acme/tiny@refs/\u2025/x", Target{}, "not a branch, tag or commit"},
+		{"https://huggingface.co/acme/tiny/tree/..%2F..%2Fetc", Target{}, "not a branch, tag or commit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -257,7 +263,7 @@ func TestRangeReader(t *testing.T) {
 	c, _ := clientFor(h, "")
 	ctx := context.Background()
 	u := c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.SHA, "w.bin")
-	r, err := newRangeReader(ctx, c, "w.bin", u, 1000, 50_000)
+	r, err := newRangeReader(ctx, c, "w.bin", u, 1000, 50_000, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +302,7 @@ func TestRangeReader(t *testing.T) {
 	if n, err := r.ReadAt(make([]byte, 10), 99_995); n != 5 || c.Requests() != 8 {
 		t.Errorf("short read = %d, %v after %d requests", n, err, c.Requests())
 	}
-	e, err := newRangeReader(ctx, c, "empty.bin", c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.SHA, "empty.bin"), 1000, 50_000)
+	e, err := newRangeReader(ctx, c, "empty.bin", c.resolveURL(Target{Kind: KindModel, Repo: "acme/blob"}, repo.SHA, "empty.bin"), 1000, 50_000, false)
 	if err != nil || e.size != 0 {
 		t.Errorf("empty file: %+v, %v", e, err)
 	}
@@ -347,7 +353,8 @@ func TestRetries(t *testing.T) {
 		{"429 with Retry-After only", []fault{{Status: 429, Header: map[string]string{"Retry-After": "2"}}}, []time.Duration{2 * time.Second}, ""},
 		{"503 twice backs off", []fault{{Status: 503}, {Status: 503}}, []time.Duration{500 * time.Millisecond, time.Second}, ""},
 		{"408, 500, 502, 504", []fault{{Status: 408}, {Status: 500}, {Status: 502}, {Status: 504}}, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}, ""},
-		{"huge reset is capped", []fault{{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=100000`}}}, []time.Duration{6 * time.Minute}, ""},
+		{"a reset past WaitLimit fails at once", []fault{{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=100000`}}}, nil, "rate-limited by the Hub until 2026-03-05 16:33 UTC (set --wait to wait)"},
+		{"a Retry-After past WaitLimit fails at once", []fault{{Status: 429, Header: map[string]string{"Retry-After": "3600"}}}, nil, "rate-limited by the Hub until 13:46 UTC (set --wait to wait)"},
 		{"gives up after MaxRetries", slices.Repeat([]fault{{Status: 503}}, 6), []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}, "HTTP 503"},
 		{"400 is not retried", []fault{{Status: 400, Header: map[string]string{"X-Error-Message": "bad expand"}}}, nil, "HTTP 400: bad expand"},
 	}
@@ -357,6 +364,7 @@ func TestRetries(t *testing.T) {
 			h := newFakeHub(t, fixtures(t)...)
 			h.Fail(info, tt.faults...)
 			c, slept := clientFor(h, "")
+			c.Now = func() time.Time { return time.Date(2026, 3, 4, 12, 45, 59, 0, time.UTC) }
 			rel, err := Fetch(context.Background(), c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, source.ErrUnreadable) {
@@ -397,12 +405,12 @@ func TestSleepHonoursContext(t *testing.T) {
 	h := newFakeHub(t, fixtures(t)...)
 	h.Fail("/api/models/acme/tiny-chat", fault{Status: 429, Header: map[string]string{"RateLimit": `"api";r=0;t=300`}})
 	c := NewClient("test")
-	c.Endpoint = h.URL
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
+	c.Endpoint, c.WaitLimit = h.URL, time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	c.Inform = func(string) { cancel() } // the wait is announced, then the user interrupts
 	start := time.Now()
 	_, err := Fetch(ctx, c, Target{Kind: KindModel, Repo: "acme/tiny-chat"}, Options{})
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
 		t.Errorf("Fetch = %v after %v", err, time.Since(start))
 	}
 }

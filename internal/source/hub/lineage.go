@@ -27,8 +27,8 @@ import (
 // parent's own parents are looked up as soon as its info is known, while its files are still
 // being read. The only error returned is the context's.
 func FetchLineage(ctx context.Context, c *Client, rel *release.Release, depth int, opts Options) error {
-	l := &lineage{c: c, opts: opts, calls: map[string]*call{}}
-	rel.Notes = append(rel.Notes, l.resolve(ctx, rel, ancestryOf(rel), depth)...)
+	l := newLineage(c, opts)
+	rel.Notes = append(rel.Notes, l.resolve(ctx, rel, ancestryOf(rel), depth, l.opts.MaxRepos-1)...)
 	return ctx.Err()
 }
 
@@ -41,10 +41,10 @@ func Audit(ctx context.Context, c *Client, t Target, depth int, opts Options) (*
 		return nil, err
 	}
 	rel := newRelease(t, info)
-	l := &lineage{c: c, opts: opts, calls: map[string]*call{}}
+	l := newLineage(c, opts)
 	var notes []string
 	var wg sync.WaitGroup
-	wg.Go(func() { notes = l.resolve(ctx, rel, ancestryOf(rel), depth) })
+	wg.Go(func() { notes = l.resolve(ctx, rel, ancestryOf(rel), depth, l.opts.MaxRepos-1) })
 	readFiles(ctx, c, t, info, rel, opts)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -68,6 +68,11 @@ type lineage struct {
 	opts  Options
 	mu    sync.Mutex
 	calls map[string]*call
+}
+
+// newLineage starts the memo of one audit.
+func newLineage(c *Client, opts Options) *lineage {
+	return &lineage{c: c, opts: opts.orDefault(), calls: map[string]*call{}}
 }
 
 // call is one repository's fetch, shared by everyone who asks for it: head is closed once
@@ -114,8 +119,10 @@ func wait(ctx context.Context, ch chan struct{}) error {
 
 // resolve fills rel.Parents and rel.Datasets, recursing into parents while depth lasts, and
 // returns the notes it has for rel. ancestry holds the lower-cased ids from the root down to
-// rel, for cycle detection.
-func (l *lineage) resolve(ctx context.Context, rel *release.Release, ancestry []string, depth int) []string {
+// rel, for cycle detection. quota is how many repositories rel's lineage may still read: each
+// parent and dataset takes one, and what is left is shared evenly among the parents in card
+// order, so the bound on repositories per audit gives the same tree whatever the timing.
+func (l *lineage) resolve(ctx context.Context, rel *release.Release, ancestry []string, depth, quota int) []string {
 	if rel.Hub == nil || rel.Hub.Kind != string(KindModel) {
 		return nil
 	}
@@ -126,11 +133,26 @@ func (l *lineage) resolve(ctx context.Context, rel *release.Release, ancestry []
 		}
 		return nil
 	}
+	var notes []string
+	if len(parents) > l.opts.MaxParents {
+		notes = append(notes, fmt.Sprintf("followed the first %d of %d base models the card names", l.opts.MaxParents, len(parents)))
+		parents = parents[:l.opts.MaxParents]
+	}
+	if len(datasets) > l.opts.MaxDatasets {
+		notes = append(notes, fmt.Sprintf("followed the first %d of %d datasets the card names", l.opts.MaxDatasets, len(datasets)))
+		datasets = datasets[:l.opts.MaxDatasets]
+	}
+	if n := len(parents) + len(datasets); n > quota {
+		notes = append(notes, fmt.Sprintf("followed %d of %d base models and datasets: the audit's limit of %d repositories was reached", max(quota, 0), n, l.opts.MaxRepos))
+		parents = parents[:min(len(parents), max(quota, 0))]
+		datasets = datasets[:min(len(datasets), max(quota-len(parents), 0))]
+	}
+	shares := split(quota-len(parents)-len(datasets), len(parents))
 	ps := make([]*release.Release, len(parents))
 	ds := make([]*release.Release, len(datasets))
 	var wg sync.WaitGroup
 	for i, id := range parents {
-		wg.Go(func() { ps[i] = l.parent(ctx, id, ancestry, depth) })
+		wg.Go(func() { ps[i] = l.parent(ctx, id, ancestry, depth, shares[i]) })
 	}
 	for i, id := range datasets {
 		wg.Go(func() { ds[i] = l.dataset(ctx, id) })
@@ -142,11 +164,23 @@ func (l *lineage) resolve(ctx context.Context, rel *release.Release, ancestry []
 	if len(ds) > 0 {
 		rel.Datasets = ds
 	}
-	return nil
+	return notes
 }
 
-// parent reads one base model and its own lineage.
-func (l *lineage) parent(ctx context.Context, id string, ancestry []string, depth int) *release.Release {
+// split shares n among k, the first ones getting the remainder.
+func split(n, k int) []int {
+	out := make([]int, k)
+	for i := range out {
+		out[i] = max(n, 0) / k
+		if i < max(n, 0)%k {
+			out[i]++
+		}
+	}
+	return out
+}
+
+// parent reads one base model and its own lineage, within quota repositories.
+func (l *lineage) parent(ctx context.Context, id string, ancestry []string, depth, quota int) *release.Release {
 	ref := id
 	if !IsTarget(ref) {
 		ref = "hf:" + id
@@ -168,11 +202,11 @@ func (l *lineage) parent(ctx context.Context, id string, ancestry []string, dept
 		return stub(t.String(), id, fmt.Sprintf("base model could not be read: %v", cl.err))
 	}
 	cp := newRelease(t, cl.info)
-	notes := l.resolve(ctx, cp, append(ancestry[:len(ancestry):len(ancestry)], strings.ToLower(t.Repo)), depth-1)
+	notes := l.resolve(ctx, cp, append(ancestry[:len(ancestry):len(ancestry)], strings.ToLower(t.Repo)), depth-1, quota)
 	if err := wait(ctx, cl.done); err != nil {
 		return stub(t.String(), id, err.Error())
 	}
-	cp.Files, cp.Texts, cp.Complete = cl.rel.Files, cl.rel.Texts, cl.rel.Complete
+	cp.Files, cp.Texts, cp.Complete, cp.FailedReads = cl.rel.Files, cl.rel.Texts, cl.rel.Complete, cl.rel.FailedReads
 	cp.Notes = append(append([]string(nil), cl.rel.Notes...), notes...)
 	return cp
 }

@@ -17,7 +17,7 @@ import (
 // returns them with the file's total size. A server that ignores Range is read up to the
 // bytes wanted and no further.
 func (c *Client) readRange(ctx context.Context, what, u string, off, n int64) ([]byte, int64, error) {
-	resp, err := c.get(ctx, what, u, map[string]string{"Range": fmt.Sprintf("bytes=%d-%d", off, off+n-1)})
+	resp, err := c.get(ctx, what, u, map[string]string{"Range": fmt.Sprintf("bytes=%d-%d", off, off+n-1)}, true)
 	var he *Error
 	if errors.As(err, &he) && he.Status == http.StatusRequestedRangeNotSatisfiable {
 		return nil, 0, nil // an empty file: no byte is satisfiable
@@ -67,6 +67,10 @@ type rangeReader struct {
 	what, url string
 	size      int64
 	limit     int64 // total bytes this reader may fetch
+	// held is what the reader reserved of the client's Budget; when reserved, all of limit was
+	// taken up front, else each fetch takes its share without waiting (see readHeader).
+	held     int64
+	reserved bool
 
 	mu      sync.Mutex
 	segs    []segment
@@ -80,14 +84,39 @@ type segment struct {
 	data []byte
 }
 
-// newRangeReader fetches the first prefix bytes of u, which also tells the file's size.
-func newRangeReader(ctx context.Context, c *Client, what, u string, prefix, limit int64) (*rangeReader, error) {
+// headerCost is the memory a header read takes per byte fetched: the fetched segments, the
+// parser's copy of the header and what it decodes (measured with 31 MB safetensors headers,
+// see BENCHMARKS.md).
+const headerCost = 4
+
+// errOverBudget: growing a header read would wait for memory while holding some.
+var errOverBudget = errors.New("memory budget busy")
+
+// newRangeReader fetches the first prefix bytes of u, which also tells the file's size. With
+// reserve, the reader takes all of limit from the budget first (waiting for it), else just the
+// prefix. The caller calls release when done.
+func newRangeReader(ctx context.Context, c *Client, what, u string, prefix, limit int64, reserve bool) (*rangeReader, error) {
+	hold := prefix
+	if reserve {
+		hold = limit
+	}
+	if err := c.Budget.Acquire(ctx, hold*headerCost); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
+	}
+	r := &rangeReader{ctx: ctx, c: c, what: what, url: u, limit: limit, held: hold, reserved: reserve, chunk: prefix}
 	data, size, err := c.readRange(ctx, what, u, 0, prefix)
 	if err != nil {
+		r.release()
 		return nil, err
 	}
-	return &rangeReader{ctx: ctx, c: c, what: what, url: u, size: size, limit: limit,
-		segs: []segment{{0, data}}, fetched: int64(len(data)), chunk: prefix}, nil
+	r.size, r.segs, r.fetched = size, []segment{{0, data}}, int64(len(data))
+	return r, nil
+}
+
+// release returns the reader's share of the budget.
+func (r *rangeReader) release() {
+	r.c.Budget.Release(r.held * headerCost)
+	r.held = 0
 }
 
 // ReadAt reads len(p) bytes at off, from the cache or by one more range request.
@@ -162,6 +191,15 @@ func (r *rangeReader) fill(off, n int64) (int, error) {
 func (r *rangeReader) fetch(off, n int64) ([]byte, error) {
 	if r.fetched+n > r.limit {
 		return nil, fmt.Errorf("%s: header reading stopped at %d bytes (limit %d)", r.what, r.fetched, r.limit)
+	}
+	// Waiting for memory while holding some could deadlock parallel readers: take it now or
+	// give up, and readHeader starts again holding the whole limit.
+	if !r.reserved && r.fetched+n > r.held {
+		grow := r.fetched + n - r.held
+		if !r.c.Budget.TryAcquire(grow * headerCost) {
+			return nil, errOverBudget
+		}
+		r.held += grow
 	}
 	data, _, err := r.c.readRange(r.ctx, r.what, r.url, off, n)
 	if err != nil {

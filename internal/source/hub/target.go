@@ -86,6 +86,11 @@ func parseHF(s string) (Target, error) {
 	if err := checkRepo(s); err != nil {
 		return Target{}, err
 	}
+	if t.Revision != "" {
+		if err := checkRevision(t.Revision); err != nil {
+			return Target{}, err
+		}
+	}
 	t.Repo = s
 	return t, nil
 }
@@ -119,6 +124,9 @@ func parseURL(s string) (Target, error) {
 		}
 		rev, err := url.PathUnescape(parts[n+1])
 		if err != nil {
+			return Target{}, err
+		}
+		if err := checkRevision(rev); err != nil {
 			return Target{}, err
 		}
 		t.Revision = rev

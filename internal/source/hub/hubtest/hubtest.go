@@ -1,7 +1,10 @@
 // Package hubtest is a fake Hugging Face Hub for tests: an httptest server that speaks the parts
 // of the Hub API glassbox uses (info with expand, paginated trees, /resolve/ with redirects, ETag,
-// Range and X-Repo-Commit, the real error headers, RateLimit faults, injectable latency), and
-// fixture repositories modelled on the real responses in ../testdata.
+// Range and X-Repo-Commit, the real error headers, RateLimit faults, injectable latency), fixture
+// repositories modelled on the real responses in ../testdata, and a hostile mode (Hostile) that
+// misbehaves as a broken or malicious server would: huge or gzip-bombed answers, paths that
+// climb out, endless or repeated cursors, redirects to other origins, loops, servers that never
+// answer, 31 MB weights headers.
 package hubtest
 
 import (
@@ -74,6 +77,8 @@ type Hub struct {
 	PageSize int
 	// GoodToken reads private repositories and gated files.
 	GoodToken string
+	// Hostile turns on misbehaviours (see Hostile); set it before the first request.
+	Hostile Hostile
 
 	srv   *httptest.Server
 	repos map[string]*Repo
@@ -153,6 +158,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set(k, v)
 		}
 		w.WriteHeader(f.Status)
+		return
+	}
+	if h.hostile(w, r, p) {
 		return
 	}
 	switch {
@@ -256,6 +264,9 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 	}
 	full := map[string]any{"_id": "64f0" + repo.SHA[:20], "id": repo.ID, "sha": repo.SHA, "private": repo.Private,
 		"disabled": false, "gated": false, "lastModified": "2025-01-02T03:04:05.000Z"}
+	if h.Hostile.SHA != "" {
+		full["sha"] = h.Hostile.SHA
+	}
 	if repo.Gated != "" {
 		full["gated"] = repo.Gated
 	}
@@ -289,6 +300,10 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if h.Hostile.InfoBytes > 0 && (len(h.Hostile.InfoRepos) == 0 || slices.Contains(h.Hostile.InfoRepos, repo.ID)) {
+		h.Hostile.writeInfo(w, body)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(append(body, '\n'))
 }
@@ -309,6 +324,9 @@ func (h *Hub) tree(w http.ResponseWriter, r *http.Request, repo *Repo) {
 		hubError(w, http.StatusBadRequest, "", "test hub only serves recursive listings")
 		return
 	}
+	if h.hostileTree(w, r) {
+		return
+	}
 	var entries []map[string]any
 	dirs := map[string]bool{}
 	for _, name := range sortedNames(repo) {
@@ -327,6 +345,10 @@ func (h *Hub) tree(w http.ResponseWriter, r *http.Request, repo *Repo) {
 		}
 		entries = append(entries, e)
 	}
+	for _, p := range h.Hostile.TreePaths {
+		entries = append(entries, map[string]any{"type": "file", "oid": GitOID([]byte(p)), "size": 1, "path": p,
+			"lfs": map[string]any{"oid": SHA256Hex([]byte(p)), "size": 1, "pointerSize": 134}})
+	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i]["path"].(string) < entries[j]["path"].(string) })
 	start, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
 	end := min(start+h.PageSize, len(entries))
@@ -335,7 +357,11 @@ func (h *Hub) tree(w http.ResponseWriter, r *http.Request, repo *Repo) {
 		q := next.Query()
 		q.Set("cursor", strconv.Itoa(end))
 		next.RawQuery = q.Encode()
-		w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, h.srv.URL, next.RequestURI()))
+		origin := h.srv.URL
+		if h.Hostile.NextOrigin != "" {
+			origin = h.Hostile.NextOrigin
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s>; rel="next"`, origin, next.RequestURI()))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	page := entries[start:end]
