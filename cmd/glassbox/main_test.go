@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/glassbox-dev/glassbox/internal/examples"
+	"github.com/glassbox-dev/glassbox/internal/source/github/githubtest"
 	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
@@ -56,8 +57,9 @@ func sharedEval() string {
 func TestScripts(t *testing.T) {
 	ex := examplesDir(t)
 	shared := sharedEval()
-	repos := hubtest.Fixtures(t)
+	repos := append(hubtest.Fixtures(t), githubtest.HubRelease(t)...)
 	fake := hubtest.New(t, repos...)
+	gh := githubtest.New(t, githubtest.Fixtures()...)
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
@@ -73,6 +75,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_HUB_OFFLINE", "")
 			env.Setenv("HF_HUB_CACHE", "")
 			env.Setenv("GLASSBOX_CACHE_DIR", filepath.Join(env.WorkDir, ".glassbox-cache"))
+			// Linked repositories are read from a fake GitHub API, never the real one.
+			env.Setenv("GITHUB_API_URL", gh.URL)
+			env.Setenv("GH_API", gh.URL)
+			env.Setenv("GITHUB_TOKEN", "")
+			env.Setenv("GH_TOKEN", "")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
