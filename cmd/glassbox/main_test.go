@@ -78,6 +78,7 @@ func TestScripts(t *testing.T) {
 			// Linked repositories are read from a fake GitHub API, never the real one.
 			env.Setenv("GITHUB_API_URL", gh.URL)
 			env.Setenv("GH_API", gh.URL)
+			env.Setenv("TINY_OPEN_SHA", hubtest.Commit("acme/tiny-open"))
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GH_TOKEN", "")
 			return nil

@@ -271,3 +271,28 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestCacheStandsInWhenUnreachable(t *testing.T) {
+	t.Parallel()
+	repo := trainer()
+	fake := githubtest.New(t, repo)
+	// A proxy whose address stops answering once closed: the cache is keyed by URL.
+	proxy := httptest.NewServer(fake)
+	dir := t.TempDir()
+	var waits []time.Duration
+	c := newClient(proxy.URL, &waits)
+	c.Cache = &Cache{Dir: dir}
+	if _, _, err := Fetch(context.Background(), c, Target{Owner: "acme", Name: "trainer"}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	proxy.Close()
+	c2 := newClient(proxy.URL, &waits)
+	c2.Cache = &Cache{Dir: dir}
+	rel, _, err := Fetch(context.Background(), c2, Target{Owner: "acme", Name: "trainer"}, Options{})
+	if err != nil || rel.Revision != repo.SHA {
+		t.Fatalf("unreachable with a warm cache: %v", err)
+	}
+	if c2.Cache.Stale() != 2 || c2.Cache.Hits() != 4 || c2.Requests() != 1 {
+		t.Errorf("stale %d, hits %d, requests %d; want 2 stale (repository, branch), 4 pinned hits, one failed attempt", c2.Cache.Stale(), c2.Cache.Hits(), c2.Requests())
+	}
+}
