@@ -31,8 +31,8 @@ func cardOf(rel *release.Release) (*card.Card, string) {
 }
 
 // followLinks reads what rel's card links to: the GitHub repositories it presents as its code
-// (at most MaxLinked, in card order) into rel.Linked, and, for a Hub release, the Hugging Face
-// datasets its prose links to into rel.Datasets. Nothing here fails the audit: a link that
+// (at most MaxLinked, in card order) into rel.Linked, and the Hugging Face datasets its prose
+// links to (at most 16 datasets in all) into rel.Datasets. Nothing here fails the audit: a link that
 // cannot be read is recorded as unread, with a note saying why.
 func followLinks(ctx context.Context, rel *release.Release, opts Options) {
 	c, cardPath := cardOf(rel)
@@ -56,7 +56,7 @@ func followLinks(ctx context.Context, rel *release.Release, opts Options) {
 			rel.Notes = append(rel.Notes, fmt.Sprintf("the GitHub API could not be reached: %d answers came from the on-disk cache and may be out of date", gh.Cache.Stale()))
 		}
 	}
-	if rel.Hub != nil && len(found.Datasets) > 0 {
+	if len(found.Datasets) > 0 {
 		readLinkedDatasets(ctx, rel, found.Datasets, opts)
 	}
 }
@@ -155,6 +155,7 @@ func readLinkedDatasets(ctx context.Context, rel *release.Release, ds []links.Da
 		}
 		if err != nil {
 			r = &release.Release{Schema: release.Schema, Target: t.String(), Name: d.ID, Notes: []string{"not read: " + err.Error()}}
+			rel.Notes = append(rel.Notes, "linked dataset "+t.String()+" not read: "+err.Error())
 		}
 		rel.Datasets = append(rel.Datasets, r)
 	}

@@ -162,7 +162,8 @@ func TestUnlicensedLinkedRepositoryIsNotOpen(t *testing.T) {
 func TestLocalFolderFollowsLinksUnlessTurnedOff(t *testing.T) {
 	gh := fakes(t)
 	dir := t.TempDir()
-	card := "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# local\n\nTraining code: https://github.com/acme/tiny-trainer\n"
+	card := "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# local\n\nTraining code: https://github.com/acme/tiny-trainer\n\n" +
+		"Trained on [open corpus](https://huggingface.co/datasets/acme/open-corpus).\n"
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(card), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +177,10 @@ func TestLocalFolderFollowsLinksUnlessTurnedOff(t *testing.T) {
 	}
 	if c := a.Facts.Component(component.TrainingCode); c.Status != evidence.Present || c.License != "Apache-2.0" {
 		t.Errorf("training code = %+v", c)
+	}
+	// The dataset linked in the prose joins the datasets, read from the Hub with its licence.
+	if ds := a.Facts.Datasets; len(ds) != 1 || ds[0].Ref != "hf:datasets/acme/open-corpus" || ds[0].License != "CC-BY-4.0" || !ds[0].Open {
+		t.Errorf("datasets = %+v, want hf:datasets/acme/open-corpus under CC-BY-4.0", ds)
 	}
 }
 

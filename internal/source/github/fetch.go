@@ -189,11 +189,12 @@ func readTexts(ctx context.Context, c *Client, t Target, repoPath, sha string, r
 	}
 }
 
-// pythonProject are the files that say what a Python project is and what it depends on.
-var pythonProject = map[string]bool{"pyproject.toml": true, "setup.py": true, "setup.cfg": true}
+// projectFiles say what a Python project is and what it depends on, or, for a model published
+// on GitHub, what the model is (config.json).
+var projectFiles = map[string]bool{"pyproject.toml": true, "setup.py": true, "setup.cfg": true, "config.json": true}
 
 // pickTexts chooses the texts to read: key texts (README, LICENSE, NOTICE, …) at the root and
-// in folder, then Python project files at the root, each at most opts.MaxText bytes.
+// in folder, then project files at the root, each at most opts.MaxText bytes.
 func pickTexts(files []release.File, folder string, opts Options) []string {
 	var key, proj []string
 	for _, f := range files {
@@ -204,7 +205,7 @@ func pickTexts(files []release.File, folder string, opts Options) []string {
 		switch {
 		case release.IsKeyText(f.Path):
 			key = append(key, f.Path)
-		case dir == "." && pythonProject[f.Path]:
+		case dir == "." && projectFiles[f.Path]:
 			proj = append(proj, f.Path)
 		}
 	}
