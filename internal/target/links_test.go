@@ -78,6 +78,7 @@ func TestLinkedTrainingAndEvaluationReachOpenSourceAI(t *testing.T) {
 		t.Error("no evidence at github.com/acme/tiny-trainer@SHA:scripts/train.py")
 	}
 	cold := len(gh.Requests())
+	t.Logf("cold audit: %d GitHub requests", cold)
 	if cold > MaxRequestsTwoLinks {
 		t.Errorf("%d GitHub requests for two linked repositories, want at most %d: %q", cold, MaxRequestsTwoLinks, gh.Requests())
 	}
