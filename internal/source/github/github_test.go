@@ -296,3 +296,34 @@ func TestCacheStandsInWhenUnreachable(t *testing.T) {
 		t.Errorf("stale %d, hits %d, requests %d; want 2 stale (repository, branch), 4 pinned hits, one failed attempt", c2.Cache.Stale(), c2.Cache.Hits(), c2.Requests())
 	}
 }
+
+func TestNewClientFromEnvironment(t *testing.T) {
+	t.Setenv("GITHUB_API_URL", "https://ghe.example/api/v3/")
+	t.Setenv("GITHUB_TOKEN", "")
+	t.Setenv("GH_TOKEN", " gh_tok ")
+	c := NewClient("1.0")
+	if c.API != "https://ghe.example/api/v3" || c.Token != "gh_tok" || c.UserAgent != "glassbox/1.0" {
+		t.Errorf("client = %q %q %q", c.API, c.Token, c.UserAgent)
+	}
+	t.Setenv("GITHUB_TOKEN", "gh_first")
+	t.Setenv("GITHUB_API_URL", "")
+	if c := NewClient("1.0"); c.Token != "gh_first" || c.API != DefaultAPI {
+		t.Errorf("GITHUB_TOKEN wins over GH_TOKEN and the API defaults to %s: got %q %q", DefaultAPI, c.Token, c.API)
+	}
+}
+
+func TestTokenSentToThePrefixedAPI(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.NewPrefixed(t, "/api/v3", trainer())
+	var waits []time.Duration
+	c := newClient(fake.URL, &waits)
+	c.Token = "gh_good"
+	if _, _, err := Fetch(context.Background(), c, Target{Owner: "acme", Name: "trainer"}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range fake.Auths() {
+		if a != "Bearer gh_good" {
+			t.Errorf("request %d carried %q", i, a)
+		}
+	}
+}
