@@ -92,7 +92,7 @@ func (v *view) linkedCode() {
 			continue
 		}
 		lr := LinkedRepo{Repo: l.Repo, Roles: l.Roles, LicenseHint: l.LicenseHint, Unread: l.Unread, Evidence: []string{}}
-		where := v.ev.add("card", l.Where, v.sha(v.cardPath), l.URL)
+		where := v.ev.add("file", l.Where, v.sha(v.cardPath), l.URL)
 		lr.Evidence = append(lr.Evidence, where)
 		if l.Release == nil {
 			v.unreadLink(l, where)

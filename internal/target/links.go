@@ -40,7 +40,7 @@ func followLinks(ctx context.Context, rel *release.Release, opts Options) {
 		return
 	}
 	found := links.Extract(c)
-	repos := pick(found.Repos)
+	repos := pick(found.Repos, rel.Target)
 	if n := countOwn(found.Repos); n > len(repos) {
 		rel.Notes = append(rel.Notes, fmt.Sprintf("the card links %d code repositories; only the first %d were followed", n, MaxLinked))
 	}
@@ -62,11 +62,13 @@ func followLinks(ctx context.Context, rel *release.Release, opts Options) {
 }
 
 // pick keeps the links worth reading: the release's own code, or a repository the card gives
-// a role other than "a library it uses"; at most MaxLinked.
-func pick(repos []links.Repo) []links.Repo {
+// a role other than "a library it uses", but not the release itself (a gh: target's README
+// linking its own repository); at most MaxLinked.
+func pick(repos []links.Repo, self string) []links.Repo {
 	var out []links.Repo
 	for _, r := range repos {
-		if r.Own && len(out) < MaxLinked {
+		itself := strings.EqualFold(strings.SplitN(self, "@", 2)[0], "gh:"+r.Owner+"/"+r.Name)
+		if r.Own && !itself && len(out) < MaxLinked {
 			out = append(out, r)
 		}
 	}

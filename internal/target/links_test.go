@@ -195,6 +195,10 @@ func TestGitHubTarget(t *testing.T) {
 		if c := a.Facts.Component(component.TrainingCode); c.Status != evidence.Present || c.License != "Apache-2.0" {
 			t.Errorf("%s: training code = %+v", target, c)
 		}
+		// Its README's link to itself is not followed; the evaluation repository is.
+		if len(rel.Linked) != 1 || rel.Linked[0].Repo != "github.com/acme/tiny-evals" {
+			t.Errorf("%s: linked = %+v, want only github.com/acme/tiny-evals", target, rel.Linked)
+		}
 	}
 	if _, err := Read(context.Background(), "gh:acme/missing", Options{}); kindOf(err) != Unreadable {
 		t.Errorf("missing repository: kind %v (%v), want Unreadable", kindOf(err), err)

@@ -55,6 +55,7 @@ type Client struct {
 	http     *http.Client
 	requests atomic.Int64
 	down     atomic.Bool // the API could not be reached once: do not try again
+	limited  atomic.Int64 // unix time before which the rate limit is known to be exhausted
 }
 
 // NewClient configures a client from GITHUB_API_URL and GITHUB_TOKEN (else GH_TOKEN), as the
@@ -88,6 +89,8 @@ type Error struct {
 	Status int
 	Kind   error
 	Detail string
+
+	reset time.Duration // for ErrRateLimited: how long until the limit resets
 }
 
 func (e *Error) Error() string {
@@ -178,6 +181,14 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 	if c.down.Load() {
 		return c.stale(what, cached, nil)
 	}
+	if until := c.limited.Load(); until > c.Now().Unix() {
+		// The rate limit is known to be exhausted for longer than we wait: do not ask again.
+		if cached != nil {
+			c.Cache.stale.Add(1)
+			return cached.Body, nil
+		}
+		return nil, &Error{What: what, Kind: ErrRateLimited, Detail: "resets at " + time.Unix(until, 0).UTC().Format("15:04:05") + " UTC"}
+	}
 	for attempt := 0; ; attempt++ {
 		ans, retryIn, err := c.once(ctx, what, u, accept, cached)
 		if err == nil {
@@ -190,6 +201,10 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 		if errors.As(err, &ue) {
 			c.down.Store(true)
 			return c.stale(what, cached, ue)
+		}
+		var ge *Error
+		if errors.As(err, &ge) && ge.reset > 0 && retryIn < 0 {
+			c.limited.Store(c.Now().Add(ge.reset).Unix())
 		}
 		if retryIn < 0 || attempt >= 2 {
 			return nil, err

@@ -327,3 +327,20 @@ func TestTokenSentToThePrefixedAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestExhaustedLimitIsNotAskedAgain(t *testing.T) {
+	t.Parallel()
+	fake := githubtest.New(t, trainer(), &githubtest.Repo{Owner: "acme", Name: "evals", Files: map[string]string{"a.py": ""}})
+	hour := githubtest.Fault{Status: 429, Header: map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": strconv.FormatInt(1_700_003_600, 10)}}
+	fake.Fail("/repos/acme/trainer", hour)
+	var waits []time.Duration
+	c := newClient(fake.URL, &waits)
+	for _, name := range []string{"trainer", "evals"} {
+		if _, _, err := Fetch(context.Background(), c, Target{Owner: "acme", Name: name}, Options{}); !errors.Is(err, ErrRateLimited) {
+			t.Errorf("%s: err = %v, want rate limited", name, err)
+		}
+	}
+	if n := len(fake.Requests()); n != 1 || len(waits) != 0 {
+		t.Errorf("%d requests, %d waits; want one request and no wait", n, len(waits))
+	}
+}

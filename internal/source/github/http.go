@@ -103,6 +103,7 @@ func (c *Client) statusError(what string, resp *http.Response) error {
 	case rateLimited(resp):
 		e.Kind = ErrRateLimited
 		d := c.rateWait(resp)
+		e.reset = d
 		e.Detail = "resets in " + d.Round(time.Second).String()
 		if d > c.MaxWait {
 			e.Detail += ", longer than the " + c.MaxWait.String() + " glassbox waits"

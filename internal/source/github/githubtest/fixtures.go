@@ -37,8 +37,9 @@ func Fixtures() []*Repo {
 			"scripts/train.py": "print('train')\n",
 		}},
 		{Owner: "acme", Name: "gh-model", License: "Apache-2.0", Files: map[string]string{
-			"LICENSE":           apacheNotice,
-			"README.md":         "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# gh-model\n\nA small model published on GitHub, with its training code.\n",
+			"LICENSE": apacheNotice,
+			"README.md": "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# gh-model\n\nA small model published on GitHub, with its training code.\n\n" +
+				"- Code: https://github.com/acme/gh-model\n- Evaluation code: https://github.com/acme/tiny-evals\n",
 			"train.py":          "print('train')\n",
 			"inference.py":      "print('infer')\n",
 			"model.safetensors": "not real weights: a stand-in\n",
