@@ -54,7 +54,7 @@ type Client struct {
 	once1    sync.Once
 	http     *http.Client
 	requests atomic.Int64
-	down     atomic.Bool // the API could not be reached once: do not try again
+	down     atomic.Bool  // the API could not be reached once: do not try again
 	limited  atomic.Int64 // unix time before which the rate limit is known to be exhausted
 }
 
