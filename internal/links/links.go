@@ -5,6 +5,7 @@ package links
 
 import (
 	"net/url"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -132,17 +133,19 @@ func (out *Links) addRepo(r Repo, seen map[string]int) {
 	out.Repos = append(out.Repos, r)
 }
 
-// judge decides a body link's roles and whether it is the release's own code, from the line
-// it is on, its link text and, when the line says nothing, the heading above it.
+// judge decides a body link's roles and whether it is the release's own code. A link is the
+// release's code when the words around it name code ("Core repo", "Training code", "our
+// GitHub", "git clone"), when its own text is a role ("[Data Preparation](…)"), or when it
+// stands alone on a line under a heading that names a role. A tool the release was made or
+// run with ("Training was done using JAX"), a benchmark it was scored on, a project it thanks
+// or builds on, and a link to a licence file are not the release's code.
 func judge(r Repo, l card.Link, line, heading string) ([]string, bool) {
 	// The URLs themselves say "github" and name the repository: only the words around count.
 	line = urlRe.ReplaceAllString(line, " ")
-	words := urlRe.ReplaceAllString(l.Text, " ") + " " + line
+	text := urlRe.ReplaceAllString(l.Text, " ")
+	words := text + " " + line
 	roles := RolesIn(words)
-	if len(roles) == 0 && !l.Code {
-		roles = RolesIn(heading)
-	}
-	if lib := library[strings.ToLower(r.Owner+"/"+r.Name)]; lib {
+	if library[strings.ToLower(r.Owner+"/"+r.Name)] {
 		// A general-purpose library runs or evaluates many models; it is never this
 		// release's training or model code, whatever the line around it says.
 		keep := []string{Libraries}
@@ -151,15 +154,16 @@ func judge(r Repo, l card.Link, line, heading string) ([]string, bool) {
 		}
 		return keep, false
 	}
-	if l.Code {
-		// git clone / pip install lines: the release's code when the card says so, a tool
-		// otherwise.
-		return roles, len(roles) > 0 || ownRe.MatchString(line)
+	if licenceFileRe.MatchString(path.Base(r.Path)) || notOwnRe.MatchString(words) {
+		return roles, false
 	}
-	if len(roles) > 0 {
-		return roles, true
+	named := len(RolesIn(text)) > 0 && !benchRe.MatchString(text)
+	alone := !l.Code && markupRe.ReplaceAllString(strings.Replace(line, l.Text, "", 1), "") == ""
+	own := ownRe.MatchString(words) || named || alone && len(RolesIn(heading)) > 0
+	if own && len(roles) == 0 && !l.Code {
+		roles = RolesIn(heading)
 	}
-	return nil, ownRe.MatchString(words) && !notOwnRe.MatchString(words)
+	return roles, own
 }
 
 // roleWords maps each role to the words that name it; data tables over branches.
@@ -186,8 +190,13 @@ func RolesIn(s string) []string {
 }
 
 var (
-	ownRe    = regexp.MustCompile(`(?i)\b(code|codebase|repo(sitory)?|github|source|implementation|official|our|we release|git clone)\b`)
-	notOwnRe = regexp.MustCompile(`(?i)\b(based on|built (on|with)|thanks?|acknowledg\w*|inspired|adapted from|powered by|see also|related|credit)\b`)
+	ownRe         = regexp.MustCompile(`(?i)\b(code|codebase|repo(sitory)?|github|implementation|scripts|git clone)\b`)
+	benchRe       = regexp.MustCompile(`(?i)benchmark|leaderboard|\bscores?\b`)
+	licenceFileRe = regexp.MustCompile(`(?i)^(licen[cs]e|copying|notice)`)
+	// markupRe is what is left of a line holding nothing but a link: list and table marks,
+	// brackets, emphasis, punctuation.
+	markupRe = regexp.MustCompile(`[\s\[\]()<>*_` + "`" + `|:;,.!\-•#>]+`)
+	notOwnRe = regexp.MustCompile(`(?i)\b(based on|built (on|with)|made with|created with|thanks?|acknowledg\w*|inspired|adapted from|powered by|see also|related|credit|stars?|star us|follow|issues)\b`)
 	urlRe    = regexp.MustCompile(`(?i)\b(https?://|www\.|github\.com/)[^\s)\]>"']*`)
 	// skipFieldRe are front matter keys whose links are not code: licence texts, gate forms,
 	// lineage, evaluation results, widgets.
@@ -208,6 +217,17 @@ var library = map[string]bool{
 	"ollama/ollama": true, "sgl-project/sglang": true, "mlc-ai/mlc-llm": true,
 	"openai/tiktoken": true, "google/sentencepiece": true, "dao-ailab/flash-attention": true,
 	"unslothai/unsloth": true, "axolotl-ai-cloud/axolotl": true, "hiyouga/llama-factory": true,
+	"google/jax": true, "tensorflow/tensorflow": true, "keras-team/keras": true, "pytorch/ao": true,
+	"openai/triton": true, "triton-lang/triton": true, "mosaicml/composer": true, "mosaicml/streaming": true,
+	"nvidia/tensorrt-llm": true, "nvidia/fastertransformer": true, "nvidia/apex": true,
+	"internlm/lmdeploy": true, "modeltc/lightllm": true, "casper-hansen/autoawq": true,
+	"panqiwei/autogptq": true, "autogptq/autogptq": true, "huggingface/optimum": true,
+	"huggingface/optimum-quanto": true, "huggingface/candle": true, "huggingface/notebooks": true,
+	"huggingface/setfit": true, "ukplab/sentence-transformers": true, "comfyanonymous/comfyui": true,
+	"deepset-ai/haystack": true, "open-compass/opencompass": true, "open-compass/vlmevalkit": true,
+	"ggerganov/whisper.cpp": true, "ggml-org/whisper.cpp": true, "microsoft/onnxruntime": true,
+	"apple/coremltools": true, "lightning-ai/lightning": true, "facebookresearch/xformers": true,
+	"lm-sys/fastchat": true, "oobabooga/text-generation-webui": true, "lmstudio-ai/lms": true,
 }
 
 // contextOf is the heading above the link and the link's line, clipped.

@@ -120,6 +120,26 @@ func TestExtract(t *testing.T) {
 	}
 }
 
+func TestOwnCode(t *testing.T) {
+	t.Parallel()
+	for line, want := range map[string]bool{
+		"Training was done using [JAX](https://github.com/acme/jx) and our own cloud.":                   false,
+		"It achieves 57.3 pass@1 on the [HumanEval Benchmarks](https://github.com/acme/he).":             false,
+		"- [Data Preparation](https://github.com/acme/data-prep)":                                        true,
+		"- [Training Code](https://github.com/acme/train)":                                               true,
+		"The code here is under the [Apache-2.0](https://github.com/acme/x/blob/main/LICENSE) licence.":  false,
+		"It uses the LLM codebase found in the [foundry repository](https://github.com/acme/foundry).":   true,
+		"Served efficiently with [FastServe](https://github.com/acme/fastserve).":                        false,
+		"Resources: [GitHub](https://github.com/acme/model), [paper](https://arxiv.org/abs/2401.01234).": true,
+		"Built on [base](https://github.com/acme/base), evaluation code included.":                       false,
+	} {
+		l := Extract(card.Parse("README.md", []byte("# m\n\n"+line+"\n")))
+		if len(l.Repos) != 1 || l.Repos[0].Own != want {
+			t.Errorf("%q: repos %+v, want one with Own %v", line, l.Repos, want)
+		}
+	}
+}
+
 func TestRolesIn(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string][]string{
