@@ -1,6 +1,7 @@
 package github
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/glassbox-dev/glassbox/internal/links"
 	"github.com/glassbox-dev/glassbox/internal/release"
@@ -175,11 +177,14 @@ func readTexts(ctx context.Context, c *Client, t Target, repoPath, sha string, r
 		if err == nil {
 			content, err = DecodeContent(raw, opts.MaxText)
 		}
+		if err == nil && bytes.IndexByte(content, 0) >= 0 {
+			err = fmt.Errorf("binary content")
+		}
 		if err != nil {
 			rel.Notes = append(rel.Notes, fmt.Sprintf("%s not read: %v", p, err))
 			continue
 		}
-		rel.Texts = append(rel.Texts, release.Text{Path: p, Content: string(content)})
+		rel.Texts = append(rel.Texts, release.Text{Path: p, Content: decodeText(content)})
 		sum := sha256.Sum256(content)
 		for i := range rel.Files {
 			if rel.Files[i].Path == p {
@@ -211,6 +216,20 @@ func pickTexts(files []release.File, folder string, opts Options) []string {
 	}
 	out := append(key, proj...)
 	return out[:min(len(out), opts.MaxTexts)]
+}
+
+// decodeText keeps UTF-8 as it is and reads anything else as Latin-1, the usual encoding of
+// older licence files, so that the snapshot's JSON holds exactly what was read.
+// TODO: share with source.decodeText, which does the same for local folders.
+func decodeText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = rune(c)
+	}
+	return string(rs)
 }
 
 // escapePath escapes each segment of a slash-separated path.

@@ -80,6 +80,26 @@ func TestFetchPinsEverythingToTheCommit(t *testing.T) {
 	}
 }
 
+func TestFetchTextEncodings(t *testing.T) {
+	t.Parallel()
+	repo := &githubtest.Repo{Owner: "acme", Name: "old", Files: map[string]string{
+		"LICENSE":   "Copyright \xa9 1999 acme\n",
+		"README.md": "binary\x00data",
+	}}
+	fake := githubtest.New(t, repo)
+	var waits []time.Duration
+	rel, _, err := Fetch(context.Background(), newClient(fake.URL, &waits), Target{Owner: "acme", Name: "old"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lic, _ := rel.Text("LICENSE"); lic.Content != "Copyright © 1999 acme\n" {
+		t.Errorf("Latin-1 LICENSE read as %q", lic.Content)
+	}
+	if _, ok := rel.Text("README.md"); ok || len(rel.Notes) != 1 || !strings.Contains(rel.Notes[0], "README.md not read: binary content") {
+		t.Errorf("binary README kept, notes %q", rel.Notes)
+	}
+}
+
 func TestFetchLinkedFolderAndTruncatedTree(t *testing.T) {
 	t.Parallel()
 	repo := trainer()
