@@ -24,6 +24,15 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
+	// Tests that run the CLI in this process follow links too: unless a transcript set them,
+	// point both APIs at a closed loopback port so that nothing here reaches the real ones.
+	for _, k := range []string{"GITHUB_API_URL", "HF_ENDPOINT"} {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, "http://127.0.0.1:9")
+		}
+	}
+	os.Unsetenv("GITHUB_TOKEN")
+	os.Unsetenv("GH_TOKEN")
 	testscript.Main(m, map[string]func(){
 		"glassbox": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
