@@ -121,7 +121,8 @@ func readLinked(ctx context.Context, gh *github.Client, repos []links.Repo, card
 			rel, meta, err := github.Fetch(ctx, gh, t, github.DefaultOptions)
 			l.LicenseHint = meta.License
 			if err != nil {
-				l.Unread = err.Error()
+				// The repository is named beside the reason wherever it is shown.
+				l.Unread = strings.TrimPrefix(err.Error(), l.Repo+": ")
 				return
 			}
 			l.Release = rel
