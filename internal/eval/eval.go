@@ -125,7 +125,7 @@ func (r *Report) Failed() []Row {
 type area func(dir string, rep *Report)
 
 // areas run in table order.
-var areas = []area{mot, osaiScores, licenceTexts, licencesInTheWild, pickles, gguf, safetensors, cards}
+var areas = []area{mot, osaiScores, licenceTexts, licencesInTheWild, pickles, gguf, safetensors, cards, releases, osaiCompare}
 
 // Run evaluates glassbox on the data in dir (the shared eval folder).
 func Run(dir string) (*Report, error) {

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/glassbox-dev/glassbox/internal/assess"
+	"github.com/glassbox-dev/glassbox/internal/evidence"
 )
 
 // sharedEval is the real evaluation data, ../shared/eval beside the repository root; tests that
@@ -101,7 +104,7 @@ func TestRunEmptyDir(t *testing.T) {
 			t.Errorf("%s / %s: ok %v, error %q; want a failing row with the read error", r.Area, r.Measure, r.OK(), r.Err)
 		}
 	}
-	for _, a := range []string{"MOT parity", osaiArea, licenceArea, pickleArea, ggufArea, safetensorsArea, cardArea} {
+	for _, a := range []string{"MOT parity", osaiArea, licenceArea, pickleArea, ggufArea, safetensorsArea, cardArea, releaseArea, osaiCompareArea} {
 		if !areas[a] {
 			t.Errorf("area %s has no row", a)
 		}
@@ -120,23 +123,26 @@ func TestRunRealData(t *testing.T) {
 		rows[r.Area+" / "+r.Measure] = r
 	}
 	want := map[string]string{
-		"MOT parity / fixtures: class and progress as the reference tool":                                      "27/27",
-		"MOT parity / records: class and progress as the reference tool":                                       "123/123",
-		osaiArea + " / record scores as records-summary.tsv (4 decimals)":                                      "56/56",
-		licenceArea + " / AI licence texts: key and version (texts-expected.tsv)":                              "29/29",
-		licenceArea + " / in-the-wild LICENSE files: key (labels.tsv, skip rows excluded)":                     "15/15",
-		pickleArea + " / dangerous files found dangerous (expected.json)":                                      "65/65",
-		pickleArea + " / clean files not found dangerous":                                                      "10/10",
-		pickleArea + " / imports as the reference lists them, classed at least as strictly":                    "76/76",
-		ggufArea + " / headers as @huggingface/gguf reads them (expected/*.json)":                              "3/3",
-		ggufArea + " / malformed files rejected with an error (malformed/)":                                    "1/1",
-		safetensorsArea + " / tensors, parameters per dtype, metadata (expected/*.json)":                       "7/7",
-		safetensorsArea + " / malformed files rejected with an error (malformed/)":                             "5/5",
-		cardArea + " / declared licence, normalised (labels.tsv declared_license)":                             "27/27",
-		cardArea + " / base models (front matter) (labels.tsv base_models)":                                    "27/27",
-		cardArea + " / datasets (front matter) (labels.tsv datasets)":                                          "27/27",
-		cardArea + " / inherited licence conflict vs license-conflict finding (labels.tsv inherited_conflict)": "25/27",
-		cardArea + " / open-source claim in the prose (labels.tsv claims_open_source)":                         "26/27",
+		"MOT parity / fixtures: class and progress as the reference tool":                                       "27/27",
+		"MOT parity / records: class and progress as the reference tool":                                        "123/123",
+		osaiArea + " / record scores as records-summary.tsv (4 decimals)":                                       "56/56",
+		licenceArea + " / AI licence texts: key and version (texts-expected.tsv)":                               "29/29",
+		licenceArea + " / in-the-wild LICENSE files: key (labels.tsv, skip rows excluded)":                      "15/15",
+		pickleArea + " / dangerous files found dangerous (expected.json)":                                       "65/65",
+		pickleArea + " / clean files not found dangerous":                                                       "10/10",
+		pickleArea + " / imports as the reference lists them, classed at least as strictly":                     "76/76",
+		ggufArea + " / headers as @huggingface/gguf reads them (expected/*.json)":                               "3/3",
+		ggufArea + " / malformed files rejected with an error (malformed/)":                                     "1/1",
+		safetensorsArea + " / tensors, parameters per dtype, metadata (expected/*.json)":                        "7/7",
+		safetensorsArea + " / malformed files rejected with an error (malformed/)":                              "5/5",
+		cardArea + " / declared licence, normalised (labels.tsv declared_license)":                              "27/27",
+		cardArea + " / base models (front matter) (labels.tsv base_models)":                                     "27/27",
+		cardArea + " / datasets (front matter) (labels.tsv datasets)":                                           "27/27",
+		cardArea + " / inherited licence conflict vs license-conflict finding (labels.tsv inherited_conflict)":  "25/27",
+		cardArea + " / open-source claim in the prose (labels.tsv claims_open_source)":                          "26/27",
+		releaseArea + " / placed as the experts' table says (expected.tsv, every column)":                       "9/9",
+		releaseArea + " / no tier above the experts' highest (no false open)":                                   "9/9",
+		osaiCompareArea + " / parameters equal to the index's for the same family, or the difference explained": "36/36",
 	}
 	for key, result := range want {
 		r, ok := rows[key]
@@ -248,5 +254,40 @@ func TestOSAIIndexRow(t *testing.T) {
 	}
 	if len(rep.Disagreements) != 2 || rep.Disagreements[0].Glassbox != "0.5001" || !strings.Contains(rep.Disagreements[1].Glassbox, "no record") {
 		t.Errorf("disagreements %+v", rep.Disagreements)
+	}
+}
+
+// TestReleaseJudges: the expected.tsv columns mean what its README says.
+func TestReleaseJudges(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		tier, expected string
+		ok             bool
+	}{
+		{"open-weights", "open-weights;open-source-ai", true},
+		{"weights-available", "open-weights", true},
+		{"open-source-ai", "open-weights", false},
+		{"open-source-ai-open-data", "open-source-ai", false},
+		{"insufficient-evidence", "closed", true},
+	} {
+		if got := notAbove(tt.tier, tt.expected); got != tt.ok {
+			t.Errorf("notAbove(%s, %s) = %v, want %v", tt.tier, tt.expected, got, tt.ok)
+		}
+	}
+	a := &assess.Assessment{Facts: &evidence.Facts{Findings: []evidence.Finding{{ID: "license-mismatch"}}, Weights: evidence.Weights{Restrictions: []string{"use policy (incorporated by reference)"}}}}
+	if _, ok := judgeNeedFindings(a, "license-conflict|license-mismatch"); !ok {
+		t.Error("need a|b: license-mismatch should satisfy license-conflict|license-mismatch")
+	}
+	if _, ok := judgeNeedFindings(a, "openwashing"); ok {
+		t.Error("need openwashing: satisfied without the finding")
+	}
+	if _, ok := judgeForbidFindings(a, "license-mismatch"); ok {
+		t.Error("forbid license-mismatch: satisfied with the finding present")
+	}
+	if _, ok := judgeNeedRestrictions(a, "use policy"); !ok {
+		t.Error("need 'use policy': a restriction containing the words should do")
+	}
+	if _, ok := judgeForbidRestrictions(a, "non-commercial"); !ok {
+		t.Error("forbid non-commercial: no such restriction, should hold")
 	}
 }

@@ -65,7 +65,8 @@ func (r *Report) Markdown(w io.Writer) error {
 		b.WriteString("None.\n")
 	} else {
 		b.WriteString("Reasons: *glassbox wrong* (a bug or gap to fix), *label wrong* (the expected result is mistaken), " +
-			"*ambiguous* (the label's convention and glassbox's reading are both defensible), *unreviewed* (nobody has looked yet).\n\n")
+			"*ambiguous* (the label's convention and glassbox's reading are both defensible), *outside the release* (the experts read " +
+			"papers, websites or dataset pages that the release's own files do not show), *unreviewed* (nobody has looked yet).\n\n")
 		b.WriteString("| area | id | field | glassbox | expected | reason | why |\n|---|---|---|---|---|---|---|\n")
 		for _, d := range r.Disagreements {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", cell(d.Area), cell(d.ID), cell(d.Field), cell(orNone(d.Glassbox)), cell(orNone(d.Expected)), d.Reason, cell(d.Why))

@@ -119,12 +119,29 @@ func (v *view) componentLicense(c *Component, info component.Info, h found) {
 	}
 	ls := v.licensesFor(scope, h.path)
 	c.License, c.Open = joinLicenses(ls)
+	for _, l := range ls {
+		c.LicenseWhy = appendUnique(c.LicenseWhy, l.Expression+": "+scopeWhy(l))
+	}
 	if info.ID == component.ModelParameters {
 		c.Open = c.Open && v.facts.Weights.Open
 	}
 	for _, l := range ls {
 		c.Evidence = appendUnique(c.Evidence, l.Evidence...)
 	}
+}
+
+// scopeWhy says why a licence covers a component: its own reason, or what its scope and source
+// make it cover.
+func scopeWhy(l License) string {
+	switch {
+	case l.Why != "":
+		return l.Why
+	case l.Scope == ScopeCode:
+		return "a licence for the release's code"
+	case l.Scope == ScopeWeights:
+		return coverWhy(l)
+	}
+	return coverWhy(l)
 }
 
 // ---- name patterns, as data
@@ -147,7 +164,6 @@ var (
 	paperRe      = regexp.MustCompile(`(?i)\.pdf$`)
 	evalResRe    = regexp.MustCompile(`(?i)(^|/)(eval_results?|results?|evaluation_results?|metrics|scores)[a-z0-9_.-]*\.(json|csv|md|tsv|ya?ml)$|(^|/)\.eval_results/`)
 
-	dataHeadingRe  = regexp.MustCompile(`(?i)(training|pre-?training|fine-?tuning) (data|dataset|corpus)|^data(sets?)?$|data card|datasheet|^training data`)
 	evalHeadingRe  = regexp.MustCompile(`(?i)evaluat|benchmark|results|performance`)
 	sampleHeadRe   = regexp.MustCompile(`(?i)(sample|example) (model )?outputs?|^samples$|generated (samples|examples|images)|^gallery$`)
 	intermediateMd = regexp.MustCompile(`(?i)intermediate checkpoints?|revision\s*=\s*["']step\d+|checkpoints? (at|for) every|training checkpoints`)
@@ -203,7 +219,7 @@ func (v *view) inferenceCode() []found {
 func (v *view) finalParameters() []found {
 	var out []found
 	for _, a := range v.facts.Artifacts {
-		if !a.Intermediate {
+		if !a.Intermediate && !a.Auxiliary {
 			out = append(out, found{loc: a.Path, ev: a.Evidence[0], path: a.Path})
 		}
 	}
@@ -269,9 +285,19 @@ func (v *view) modelCard() []found {
 	return []found{{loc: v.cardPath, ev: v.fileEvidence(v.cardPath, 0, 0), path: v.cardPath}}
 }
 
+// dataCard finds data cards: files named as such, and the card's data sections when they
+// describe at least some elements of Data Information (a one-paragraph overview is not a data
+// card; see datainfo.go).
 func (v *view) dataCard() []found {
 	out := filesMatching(datacardRe)(v)
-	return append(out, v.section(dataHeadingRe, 200, false)...)
+	d := v.facts.DataInfo
+	if d.Level != DataPartial && d.Level != DataSubstantive {
+		return out
+	}
+	for _, h := range v.dataHeadings() {
+		out = append(out, found{loc: v.cardPath + ":" + itoa(h.Line), ev: v.cardLine(h.Line, h.Text)})
+	}
+	return out
 }
 
 func (v *view) evaluationResults() []found {

@@ -47,6 +47,7 @@ type Access struct {
 // euAIAct runs the detectors this file holds.
 func (v *view) euAIAct() {
 	v.trainingTokens()
+	v.moe()
 	v.usage()
 	v.access()
 }

@@ -54,6 +54,7 @@ func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 	v.datasets()
 	v.linkedDatasets()
 	v.weights()
+	v.facts.DataInfo = v.dataInfo()
 	v.components()
 	v.linkedCode()
 	v.claims()
@@ -205,7 +206,7 @@ func (v *view) artifacts() {
 		if !release.IsWeights(f.Path) {
 			continue
 		}
-		a := Artifact{Path: f.Path, Size: f.Size, Safety: "safe", Intermediate: intermediateRe.MatchString(f.Path)}
+		a := Artifact{Path: f.Path, Size: f.Size, Safety: "safe", Intermediate: intermediateRe.MatchString(f.Path), Auxiliary: v.auxiliary(f.Path)}
 		// Without a header, the format is what the name promises, and only formats that
 		// cannot carry code are safe to load unseen.
 		byName := artifact.Detect(f.Path, nil)
@@ -234,7 +235,7 @@ func (v *view) artifacts() {
 		if a.Safety == "dangerous" {
 			v.finding("unsafe-pickle", High, a.Path+" imports code that runs when the file is loaded ("+dangerousImports(a.Globals)+"); do not load it", a.Evidence...)
 		}
-		if !a.Intermediate && a.Parameters > 0 {
+		if !a.Intermediate && !a.Auxiliary && a.Parameters > 0 {
 			// Shards of one checkpoint add up; separate files of one format (quantisations,
 			// alternative precisions) are each the whole model, so take the largest group.
 			key := a.Format + ":" + path.Dir(a.Path) + ":" + shardRe.ReplaceAllString(path.Base(a.Path), "")
@@ -255,6 +256,30 @@ func (v *view) artifacts() {
 			v.facts.Parameters = int64(n)
 		}
 	}
+}
+
+// auxiliaryDirRe matches the folders of helpers that ship beside a model: safety checkers,
+// watermark and NSFW detectors.
+var auxiliaryDirRe = regexp.MustCompile(`(?i)(^|/)[^/]*(safety[_-]?checker|watermark|nsfw|detection|detector)[^/]*/`)
+
+// auxiliary reports whether the weights file at p belongs to a helper rather than the model: it
+// lives in a safety-checker or detector folder, or it is a NumPy array inside a code package (a
+// folder that holds source files).
+func (v *view) auxiliary(p string) bool {
+	if auxiliaryDirRe.MatchString(p) {
+		return true
+	}
+	ext := strings.ToLower(path.Ext(p))
+	if ext != ".npz" && ext != ".npy" {
+		return false
+	}
+	dir := path.Dir(p) + "/"
+	for _, f := range v.files {
+		if strings.HasPrefix(f.Path, dir) && !strings.Contains(f.Path[len(dir):], "/") && codeExtRe.MatchString(f.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 func headerExcerpt(h *artifact.Facts) string {

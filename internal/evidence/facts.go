@@ -44,6 +44,8 @@ type Component struct {
 	Locations []string `json:"locations,omitempty"`
 	// License is the licence expression covering the component, empty when none applies.
 	License string `json:"license,omitempty"`
+	// LicenseWhy says, per licence in License, why it covers the component.
+	LicenseWhy []string `json:"license_why,omitempty"`
 	// Open: the component's licence is open by the catalogue's terms.
 	Open     bool     `json:"open"`
 	Note     string   `json:"note,omitempty"`
@@ -58,6 +60,7 @@ const (
 	ScopeData    = "data"
 	ScopeDocs    = "docs"
 	ScopePolicy  = "policy" // a use policy that binds the weights
+	ScopeNotice  = "notice" // a third-party notice for a bundled component, not the release's terms
 )
 
 // License is one licence statement found in the release.
@@ -68,6 +71,11 @@ type License struct {
 	Scope      string `json:"scope"`
 	// Path limits the licence to files under a folder ("" = the whole release).
 	Path string `json:"path,omitempty"`
+	// Model names the model a weights licence is for, from its file name
+	// (model_licenses/LICENSE-SDXL1.0): it covers only the weights files that name that model.
+	Model string `json:"model,omitempty"`
+	// Why says, where the scope is not the file name's, why the licence covers what it covers.
+	Why string `json:"why,omitempty"`
 	// Source: card, file, gguf, prose, identifier, lineage.
 	Source       string   `json:"source"`
 	HubID        string   `json:"hub_id,omitempty"`
@@ -117,9 +125,16 @@ type Artifact struct {
 	Parameters int64  `json:"parameters,omitempty"`
 	Safety     string `json:"safety"`
 	// Intermediate: a checkpoint from during training, not the final parameters.
-	Intermediate bool   `json:"intermediate,omitempty"`
-	LFS          bool   `json:"lfs,omitempty"`
-	SHA256       string `json:"sha256,omitempty"`
+	Intermediate bool `json:"intermediate,omitempty"`
+	// Auxiliary: the weights of a helper beside the model (a safety checker, a watermark
+	// detector, arrays shipped inside a code package), not the model's own parameters.
+	Auxiliary bool `json:"auxiliary,omitempty"`
+	// Terms are the licence expressions that cover this weights file, and TermsWhy says why each
+	// applies ("the card's license field", "model_licenses/ names it", "inherited from …").
+	Terms    []string `json:"terms,omitempty"`
+	TermsWhy []string `json:"terms_why,omitempty"`
+	LFS      bool     `json:"lfs,omitempty"`
+	SHA256   string   `json:"sha256,omitempty"`
 	// Verified: SHA256 was computed over the file's bytes (scan --verify).
 	Verified bool   `json:"verified,omitempty"`
 	Size     int64  `json:"size"`
@@ -191,11 +206,16 @@ type Facts struct {
 	Artifacts  []Artifact  `json:"artifacts"`
 	// Parameters is the parameter count of the final weights (0 when unknown).
 	Parameters int64 `json:"parameters,omitempty"`
+	// MoE is the mixture-of-experts layout when config.json shows one (moe.go).
+	MoE *MoE `json:"moe,omitempty"`
 	// TrainingTokens is the token count the card or config states (0 when unknown).
 	TrainingTokens int64      `json:"training_tokens,omitempty"`
 	Claims         []Claim    `json:"claims"`
 	Findings       []Finding  `json:"findings"`
 	Evidence       []Evidence `json:"evidence"`
+
+	// DataInfo is how substantively the release describes its training data (datainfo.go).
+	DataInfo DataInfo `json:"data_info"`
 
 	// OSAI documentation facts (docs.go).
 	// Docs lists where the card and documentation files cover hardware, architecture, training,

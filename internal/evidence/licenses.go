@@ -112,7 +112,41 @@ func (v *view) licenses() {
 
 // licensedUnderRe finds prose that states the release's own licence ("This model is licensed
 // under the Apache 2.0 license."), not licences mentioned in passing.
-var licensedUnderRe = regexp.MustCompile(`(?i)\b(?:model|weights|this|it|repository|release|checkpoints?|code)\b[^.\n]{0,60}?\b(?:licen[sc]ed|released|distributed|available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
+var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
+
+// thirdPartyRe matches the lines that introduce notices for bundled third-party components.
+var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
+
+// thirdPartyNotice reports whether the lines between two licence matches of one file (after
+// line `after`, before line `before`) introduce third-party notices.
+func thirdPartyNotice(content string, after, before int) bool {
+	lines := strings.Split(content, "\n")
+	for n := after + 1; n < before && n <= len(lines); n++ {
+		if n >= 1 && thirdPartyRe.MatchString(lines[n-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// proseWeightsRe and proseCodeRe tell what the subject of a "licensed under" sentence is.
+var (
+	proseWeightsRe = regexp.MustCompile(`(?i)weight|checkpoint|parameter|differential|delta`)
+	proseCodeRe    = regexp.MustCompile(`(?i)\bcode\b|\bsource\b|\bsoftware\b`)
+)
+
+// proseScope is what a licence sentence covers, from its subject: "the weight differentials
+// are licensed under X" binds the weights (and outranks a code licence beside it), "the code is
+// released under Y" binds code, anything else the release.
+func proseScope(subject string) string {
+	switch {
+	case proseWeightsRe.MatchString(subject):
+		return ScopeWeights
+	case proseCodeRe.MatchString(subject):
+		return ScopeCode
+	}
+	return ScopeRelease
+}
 
 // licenceHeadingRe matches the card section where releases state their terms.
 var licenceHeadingRe = regexp.MustCompile(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
@@ -135,13 +169,14 @@ func (v *view) proseLicenses() {
 			continue
 		}
 		for _, m := range licensedUnderRe.FindAllStringSubmatch(line, -1) {
-			id, ok := license.Normalize(v.cat, strings.TrimSpace(m[1]))
+			id, ok := license.Normalize(v.cat, strings.TrimSpace(m[3]))
 			if !ok {
 				continue
 			}
 			n := v.card.BodyStartLine + i
 			if e, ok := v.cat.ByID(id); ok {
-				v.addLicense(fromEntry(e, License{Scope: ScopeRelease, Source: "prose", Evidence: []string{v.cardLine(n, strings.TrimSpace(line))}}))
+				l := License{Scope: proseScope(m[1] + m[2]), Source: "prose", Evidence: []string{v.cardLine(n, strings.TrimSpace(line))}}
+				v.addLicense(fromEntry(e, l))
 			}
 		}
 	}
@@ -246,20 +281,27 @@ func (v *view) fileLicenses() {
 		if !ok {
 			continue
 		}
+		model, why := "", ""
 		if strings.Contains(strings.ToLower(dir), "model_licen") {
 			// A folder of model licences holds the terms of the release's weights, not of
-			// files inside the folder.
-			dir = ""
+			// files inside the folder; each file names the model it is for.
+			dir, model = "", licenceModelName(base)
+		}
+		if scope == ScopeRelease && dir == "" && v.codeRepoWithWeightsTerms() {
+			scope, why = ScopeCode, "the licence of a code repository whose weights have terms of their own (the card's license field or a model licence file)"
 		}
 		matches := v.cat.Identify(t.Content)
 		if len(matches) == 0 {
 			ev := v.fileEvidence(t.Path, 0, 0)
-			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Source: "file", Evidence: []string{ev}})
+			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}})
 			continue
 		}
-		for _, m := range matches {
+		for i, m := range matches {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
-			l := License{Scope: scope, Path: dir, Source: "file", Evidence: []string{ev}}
+			l := License{Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}}
+			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) {
+				l.Scope, l.Why = ScopeNotice, "a third-party notice appended to "+t.Path+" for components it bundles, not the release's own terms"
+			}
 			if e, ok := v.cat.ByID(m.ID); ok {
 				if e.Kind == license.KindPolicy {
 					// A use policy appended to a licence binds the weights like a policy file.
@@ -371,9 +413,13 @@ func (v *view) ggufLicenses() {
 func (v *view) licensesFor(scope, p string) []License {
 	var best []License
 	bestRank := -2
+	named := v.namedFor(p)
 	for _, l := range v.facts.Licenses {
 		if l.Scope == ScopePolicy {
 			continue
+		}
+		if named && l.Model != "" && !modelMatches(l.Model, p) {
+			continue // another model's licence in a folder of model licences
 		}
 		if l.Scope != scope && l.Scope != ScopeRelease {
 			continue
@@ -385,11 +431,16 @@ func (v *view) licensesFor(scope, p string) []License {
 			continue
 		}
 		rank := 0
-		if l.Source == "prose" {
-			rank = -1 // prose speaks only where nothing formal does
-		}
 		if l.Scope == scope {
 			rank += 2
+		}
+		switch {
+		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0:
+			// A sentence that licenses the weights by name governs them over a licence file
+			// beside it, which is usually the code's; the card's own field still comes first.
+			rank = 1
+		case l.Source == "prose":
+			rank = -1 // prose speaks only where nothing formal does
 		}
 		if l.Path != "" {
 			rank += 4
@@ -428,4 +479,89 @@ func joinLicenses(ls []License) (expr string, open bool) {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " AND "), open
+}
+
+// licenceModelName is the model a licence file in a folder of model licences names
+// ("LICENSE-SDXL1.0" → "SDXL1.0"), empty when the name has none.
+func licenceModelName(base string) string {
+	m := licenceFileRe.FindStringSubmatch(base)
+	if m == nil || m[3] == "" {
+		return ""
+	}
+	if _, scopeWord := scopeWords[strings.ToLower(m[3])]; scopeWord {
+		return ""
+	}
+	return m[3]
+}
+
+// namedFor reports whether some licence names the model of the weights file at p.
+func (v *view) namedFor(p string) bool {
+	for _, l := range v.facts.Licenses {
+		if l.Model != "" && modelMatches(l.Model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	versionDotRe = regexp.MustCompile(`(\d)\.(\d)`)
+	nonAlnumRe   = regexp.MustCompile(`[^a-z0-9]+`)
+	alnumTokenRe = regexp.MustCompile(`[a-z]+|[0-9]+`)
+)
+
+// modelMatches reports whether a weights path names the model: the model name's letter and digit
+// runs appear in order in the path's letters and digits ("SDXL1.0" names
+// "sd_xl_base_1.0.safetensors", not "sd_xl_turbo.safetensors" nor "svd.safetensors"). Names with
+// fewer than three letters and digits match nothing.
+func modelMatches(model, p string) bool {
+	name := versionDotRe.ReplaceAllString(strings.ToLower(model), "$1$2")
+	tokens := alnumTokenRe.FindAllString(name, -1)
+	if len(strings.Join(tokens, "")) < 3 {
+		return false
+	}
+	hay := nonAlnumRe.ReplaceAllString(strings.ToLower(p), "")
+	for _, t := range tokens {
+		i := strings.Index(hay, t)
+		if i < 0 {
+			return false
+		}
+		hay = hay[i+len(t):]
+	}
+	return true
+}
+
+// buildFileRe matches the build and packaging files at the root of a code repository.
+var buildFileRe = regexp.MustCompile(`(?i)^(setup\.py|setup\.cfg|pyproject\.toml|cmakelists\.txt|makefile|build\.bazel|build|workspace|module\.bazel|cargo\.toml|go\.mod|package\.json|meson\.build|build\.gradle|pom\.xml)$`)
+
+// minRepoCodeFiles is how many source files make a folder a code repository rather than a model
+// repository with a few modelling scripts.
+const minRepoCodeFiles = 10
+
+// codeRepoWithWeightsTerms reports whether the release is a code repository (build or packaging
+// files at its root and at least minRepoCodeFiles source files) whose weights have terms of their
+// own (the card's license field, a LICENSE-MODEL or a folder of model licences). Its root LICENSE
+// then covers the code, not the weights.
+func (v *view) codeRepoWithWeightsTerms() bool {
+	build, code := false, 0
+	for _, f := range v.files {
+		if !strings.Contains(f.Path, "/") && buildFileRe.MatchString(f.Path) {
+			build = true
+		}
+		if codeExtRe.MatchString(f.Path) {
+			code++
+		}
+	}
+	if !build || code < minRepoCodeFiles {
+		return false
+	}
+	if len(v.card.License) > 0 {
+		return true
+	}
+	for _, t := range v.rel.Texts {
+		if s, ok := fileScope(t.Path); ok && s == ScopeWeights {
+			return true
+		}
+	}
+	return false
 }

@@ -129,6 +129,7 @@ func (v *view) claims() {
 // weights works out the terms on the final parameters: the narrowest licences that cover weights,
 // any use policy, and the terms inherited from base models.
 func (v *view) weights() {
+	defer v.artifactTerms()
 	w := &v.facts.Weights
 	final := v.finalParameters()
 	w.Present = len(final) > 0
@@ -203,6 +204,9 @@ func (v *view) consistency() {
 		if !agrees {
 			v.finding("license-mismatch", Medium, "the card declares "+strings.Join(names, " and ")+" but "+describeSource(f)+" "+f.Expression, append(ev, f.Evidence...)...)
 		}
+	}
+	if len(declared) == 0 {
+		v.proseAgainstFiles(files)
 	}
 	v.unidentifiedOther(declared)
 	// The release's own declaration is its card; without one, its root licence file speaks.
@@ -446,4 +450,72 @@ func (v *view) relatedLicence(rels []*release.Release, id string) (e *license.En
 		return nil, "", false
 	}
 	return nil, "", false
+}
+
+// artifactTerms records, for each weights file of the model, which licences cover it and why:
+// the report shows per file what applies, so a folder of model licences or a code licence beside
+// the weights is visible rather than folded into one expression.
+func (v *view) artifactTerms() {
+	for i := range v.facts.Artifacts {
+		a := &v.facts.Artifacts[i]
+		if a.Auxiliary {
+			continue
+		}
+		for _, l := range v.licensesFor(ScopeWeights, a.Path) {
+			a.Terms = appendUnique(a.Terms, l.Expression)
+			a.TermsWhy = appendUnique(a.TermsWhy, l.Expression+": "+coverWhy(l))
+		}
+		for _, p := range v.facts.Lineage {
+			if p.License != "" && !p.Open {
+				a.Terms = appendUnique(a.Terms, p.License)
+				a.TermsWhy = appendUnique(a.TermsWhy, p.License+": inherited from the base model "+strings.TrimPrefix(p.Ref, "hf:"))
+			}
+		}
+	}
+}
+
+// coverWhy says why a licence covers a weights file.
+func coverWhy(l License) string {
+	switch {
+	case l.Model != "":
+		return "a model licence that names this file's model (" + l.Model + ")"
+	case l.Source == "card":
+		return "the card's license field"
+	case l.Source == "prose" && l.Scope == ScopeWeights:
+		return "a sentence in the card that licenses the weights"
+	case l.Source == "prose":
+		return "the card's prose, with no formal licence to say otherwise"
+	case l.Source == "gguf":
+		return "the GGUF header's general.license"
+	case l.Path != "":
+		return "a licence file in " + l.Path + "/"
+	case l.Scope == ScopeWeights:
+		return "a licence file for the model weights"
+	}
+	return "the release's licence file, which covers every file no narrower licence does"
+}
+
+// proseAgainstFiles flags a card that names its licence only in its prose when the licence file
+// says otherwise: with no license field, the prose is the card's declaration.
+func (v *view) proseAgainstFiles(stated []License) {
+	var prose, files []License
+	for _, l := range stated {
+		switch {
+		case !l.Known:
+		case l.Source == "prose" && l.Scope == ScopeRelease:
+			// A sentence about the weights or the code alone does not contradict a licence
+			// file that covers the rest.
+			prose = append(prose, l)
+		case l.Source == "file":
+			files = append(files, l)
+		}
+	}
+	for _, p := range prose {
+		for _, f := range files {
+			if sameFamily(p, f) {
+				continue
+			}
+			v.finding("license-mismatch", Medium, "the card's text says "+p.Expression+" but the licence file is "+f.Expression, append(append([]string{}, p.Evidence...), f.Evidence...)...)
+		}
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,7 +52,11 @@ func (c *Catalogue) Identify(text string) []Match {
 		start, end int
 	}
 	var texts []span
-	for _, lm := range textScanner().Scan(scan).Match {
+	var found []licensecheck.Match
+	if s := textScanner(scan); s != nil {
+		found = s.Scan(scan).Match
+	}
+	for _, lm := range found {
 		if lm.IsURL {
 			continue
 		}
@@ -121,6 +124,14 @@ func (c *Catalogue) Identify(text string) []Match {
 		out = append(out, Match{Key: t.e.Key, ID: t.e.ID, Name: t.e.Name, Version: t.e.Version,
 			Coverage: round2(float64(wordCount(text[t.start:t.end])) / float64(total)),
 			Lines:    [2]int{lines[t.start], lines[end]}, How: "text"})
+	}
+	c.addedTerms(out, text, body)
+	if len(out) == 0 {
+		if v, ok := c.nearVariant(text[body:]); ok {
+			v.Lines[0] += strings.Count(text[:body], "\n")
+			v.Lines[1] += strings.Count(text[:body], "\n")
+			out = append(out, v)
+		}
 	}
 	out = append(out, c.identifiers(string(scan))...)
 	sort.SliceStable(out, func(i, j int) bool {
@@ -247,29 +258,6 @@ func scanned(id string) bool {
 		}
 	}
 	return false
-}
-
-var (
-	scannerOnce sync.Once
-	scanner     *licensecheck.Scanner
-)
-
-// textScanner returns the licensecheck scanner over scannedLicences, built on first use.
-func textScanner() *licensecheck.Scanner {
-	scannerOnce.Do(func() {
-		var list []licensecheck.License
-		for _, l := range licensecheck.BuiltinLicenses() {
-			if l.LRE != "" && scanned(l.ID) {
-				list = append(list, l)
-			}
-		}
-		s, err := licensecheck.NewScanner(list)
-		if err != nil {
-			panic("license: building the licence text scanner: " + err.Error())
-		}
-		scanner = s
-	})
-	return scanner
 }
 
 func dedupe(ms []Match) []Match {

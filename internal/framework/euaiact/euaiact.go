@@ -260,6 +260,11 @@ func public(f *evidence.Facts) framework.Reason {
 	case !f.HasCard && !f.Complete:
 		unknown = append(unknown, "no model card was seen, so usage information could not be looked for")
 		fixes = append(fixes, "scan the complete release")
+	case !f.HasCard:
+		// Usage information may be published beside the repository (a model page, a paper);
+		// without a card the release cannot show it either way.
+		unknown = append(unknown, "the release has no model card, so its usage information cannot be judged")
+		fixes = append(fixes, "add a model card (README.md) on intended uses, how to run the model, its inputs and outputs and its limitations")
 	default:
 		fail = true
 		missing = append(missing, "no usage information in the card")
@@ -375,6 +380,16 @@ func systemicRisk(f *evidence.Facts) framework.Reason {
 		}
 	}
 	n, d := f.Parameters, f.TrainingTokens
+	basis, upperBound := "parameters", false
+	if m := f.MoE; m != nil {
+		r.Evidence = appendUnique(r.Evidence, m.Evidence...)
+		if m.Active > 0 {
+			n = m.Active
+			basis = "activated parameters (mixture of " + strconv.Itoa(m.Experts) + " experts, " + strconv.Itoa(m.PerToken) + " per token; from the " + m.Source + ")"
+		} else {
+			basis, upperBound = "parameters (total of a mixture of "+strconv.Itoa(m.Experts)+" experts, "+strconv.Itoa(m.PerToken)+" per token: an upper bound)", true
+		}
+	}
 	if n <= 0 || d <= 0 {
 		r.Result = framework.Unknown
 		var lack []string
@@ -393,7 +408,13 @@ func systemicRisk(f *evidence.Facts) framework.Reason {
 		return r
 	}
 	flop := 6 * float64(n) * float64(d)
-	estimate := "6 × " + sci(float64(n)) + " parameters × " + sci(float64(d)) + " tokens ≈ " + sci(flop) + " FLOP"
+	estimate := "6 × " + sci(float64(n)) + " " + basis + " × " + sci(float64(d)) + " tokens ≈ " + sci(flop) + " FLOP"
+	if flop > SystemicRiskFLOP && upperBound {
+		r.Result = framework.Unknown
+		r.Detail = estimate + ": the upper bound is above 10^25, and the activated parameter count that decides is not stated"
+		r.Fix = "state the activated parameters per token in the card (\"37B activated parameters\") or the expert sizes in config.json (moe_intermediate_size)"
+		return r
+	}
 	if flop > SystemicRiskFLOP {
 		r.Result = framework.Fail
 		r.Detail = estimate + ", above 10^25: presumed a model with systemic risk (Article 51(2)), to which the exemption never applies"

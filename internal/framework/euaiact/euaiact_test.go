@@ -1,6 +1,7 @@
 package euaiact_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,6 +125,7 @@ func TestConditions(t *testing.T) {
 		{"no usage information", facts(func(f *evidence.Facts) { f.Usage = nil }), euaiact.NotEligible, []framework.Result{P, F, P, P}},
 		{"pipeline tag only", facts(func(f *evidence.Facts) { f.Usage = f.Usage[3:] }), euaiact.NotEligible, []framework.Result{P, F, P, P}},
 		{"no card, incomplete inventory", facts(func(f *evidence.Facts) { f.Usage, f.HasCard, f.Complete = nil, false, false }), euaiact.CannotDetermine, []framework.Result{P, U, P, P}},
+		{"no card, complete inventory", facts(func(f *evidence.Facts) { f.Usage, f.HasCard = nil, false }), euaiact.CannotDetermine, []framework.Result{P, U, P, P}},
 		{"architecture from model code", facts(with(component.ModelArchitecture, evidence.Present, "modeling_tiny.py", "E5"), func(f *evidence.Facts) { f.Library = nil }), euaiact.Eligible, []framework.Result{P, P, P, P}},
 		{"architecture from config only", facts(func(f *evidence.Facts) { f.Library = nil }), euaiact.Eligible, []framework.Result{P, P, P, P}},
 		{"no architecture", facts(with(component.ModelMetadata, evidence.Absent, "", "E3"), func(f *evidence.Facts) { f.Library = nil }), euaiact.NotEligible, []framework.Result{P, F, P, P}},
@@ -349,5 +351,40 @@ func TestFramework(t *testing.T) {
 	// The zero Facts (nothing seen) is judged without panicking and never eligible.
 	if v := euaiact.Evaluate(&evidence.Facts{}); v.Label != euaiact.CannotDetermine {
 		t.Errorf("empty facts: Label = %q, want %q", v.Label, euaiact.CannotDetermine)
+	}
+}
+
+// TestMixtureOfExpertsCompute: the estimate uses activated parameters when known, and a total
+// over the threshold is only an upper bound otherwise.
+func TestMixtureOfExpertsCompute(t *testing.T) {
+	t.Parallel()
+	big := func(f *evidence.Facts) { f.Parameters, f.TrainingTokens = 671e9, 14.8e12 }
+	tests := []struct {
+		name   string
+		moe    *evidence.MoE
+		result framework.Result
+		detail string
+	}{
+		{"dense", nil, F, "6 × 6.71e11 parameters × 1.48e13 tokens ≈ 5.96e25 FLOP, above 10^25"},
+		{"activated from the card", &evidence.MoE{Experts: 256, PerToken: 8, Active: 37e9, Source: "card", Evidence: []string{"E30"}}, P,
+			"6 × 3.70e10 activated parameters (mixture of 256 experts, 8 per token; from the card) × 1.48e13 tokens ≈ 3.29e24 FLOP, below 10^25"},
+		{"activated count unknown", &evidence.MoE{Experts: 256, PerToken: 8, Evidence: []string{"E30"}}, U,
+			"an upper bound) × 1.48e13 tokens ≈ 5.96e25 FLOP: the upper bound is above 10^25"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := facts(big, func(f *evidence.Facts) { f.MoE = tt.moe })
+			r := euaiact.Framework.Evaluate(f).Reasons[3]
+			if r.Result != tt.result || !strings.Contains(r.Detail, tt.detail) {
+				t.Errorf("systemic risk = %s %q, want %s containing %q", r.Result, r.Detail, tt.result, tt.detail)
+			}
+			if tt.moe != nil && !slices.Contains(r.Evidence, "E30") {
+				t.Errorf("evidence %v does not cite the expert layout E30", r.Evidence)
+			}
+			if r.Result != P && r.Fix == "" {
+				t.Error("no fix")
+			}
+		})
 	}
 }

@@ -216,35 +216,66 @@ func componentTerms(f *evidence.Facts, id component.ID, criterion, fix string) f
 	return r
 }
 
+// dataInformation judges the training data or, in its place, Data Information in OSAID's sense:
+// open data passes; otherwise the description must be substantive (named sources and most of
+// scope, collection, processing and labelling; evidence.DataInfo). A partial description is
+// partial, a one-paragraph overview fails, and named datasets whose terms were not read leave
+// the criterion unknown.
 func dataInformation(f *evidence.Facts) framework.Reason {
 	data := f.Component(component.Datasets)
 	card := f.Component(component.DataCard)
-	r := framework.Reason{Criterion: criterionDataInfo, Evidence: framework.Ev(append(append([]string{}, data.Evidence...), card.Evidence...)...)}
+	di := f.DataInfo
+	r := framework.Reason{Criterion: criterionDataInfo, Evidence: framework.Ev(append(append([]string{}, data.Evidence...), di.Evidence...)...)}
 	named := strings.Join(firstN(data.Locations, 3), ", ")
 	switch {
 	case data.Status == evidence.Present && data.Open:
 		// The full data is the most complete Data Information there is.
 		r.Result, r.Detail = framework.Pass, "training data released under "+data.License+" ("+named+")"
-	case card.Status == evidence.Present && data.Status == evidence.Present:
-		r.Result, r.Detail = framework.Pass, "Data Information: data card at "+strings.Join(firstN(card.Locations, 2), ", ")+", and the training datasets are named ("+named+")"
-	case card.Status == evidence.Present:
-		r.Result, r.Detail = framework.Pass, "Data Information: data card at "+strings.Join(firstN(card.Locations, 2), ", ")
+	case di.Level == evidence.DataSubstantive:
+		r.Result, r.Detail = framework.Pass, "Data Information: "+dataElements(di)
 	case card.Status == evidence.Unknown:
-		// Named datasets without open terms leave Data Information to a data card that an
-		// incomplete inventory may have missed.
 		r.Result, r.Detail = framework.Unknown, "data documentation could not be looked for"
 		r.Fix = "scan the complete release"
-	case data.Status == evidence.Present && data.License == "":
-		r.Result, r.Detail = framework.Unknown, "training datasets named ("+named+") but neither their licences nor a data card describing them were found"
-		r.Fix = "scan with the Hub source to read the datasets' cards, or publish a data card describing all training data"
+	case data.Status == evidence.Present && data.License == "" && di.Level != evidence.DataPartial:
+		r.Result, r.Detail = framework.Unknown, "training datasets named ("+named+") but neither their licences nor a substantive description of them were found"
+		r.Fix = "scan with the Hub source to read the datasets' cards, or " + dataFix(di)
+	case di.Level == evidence.DataPartial:
+		r.Result, r.Detail = framework.Partial, "the training data is described only in part: "+dataElements(di)
+		r.Fix = dataFix(di)
 	case data.Status == evidence.Present:
-		r.Result, r.Detail = framework.Fail, "training datasets named ("+named+") under "+data.License+", not open terms, and no data card describes them"
-		r.Fix = "publish a data card describing all training data (provenance, selection, processing, where to obtain each dataset) or release the data under open terms"
+		r.Result, r.Detail = framework.Fail, "training datasets named ("+named+") under "+data.License+", not open terms, and not described"
+		r.Fix = "release the training data under open terms, or " + dataFix(di)
+	case di.Level == evidence.DataOverview:
+		r.Result, r.Detail = framework.Fail, "only an overview of the training data: "+dataElements(di)
+		r.Fix = dataFix(di)
 	default:
 		r.Result, r.Detail = framework.Fail, "no training data and no description of it (data card, datasheet, training-data section)"
-		r.Fix = "publish a data card describing all training data (provenance, selection, processing) or the data itself"
+		r.Fix = "publish the training data, or " + dataFix(di)
 	}
 	return r
+}
+
+// dataElements says which Data Information elements were found where, and which are missing.
+func dataElements(di evidence.DataInfo) string {
+	var parts []string
+	for _, e := range di.Elements {
+		if e.Found {
+			parts = append(parts, e.Name+" ("+strings.Join(firstN(e.Where, 2), ", ")+")")
+		}
+	}
+	s := "found " + strings.Join(parts, ", ")
+	if len(parts) == 0 {
+		s = "no element found"
+	}
+	if m := di.Missing(); len(m) > 0 {
+		s += "; missing " + strings.Join(m, ", ")
+	}
+	return s
+}
+
+// dataFix says what a data card must add.
+func dataFix(di evidence.DataInfo) string {
+	return "describe the training data: " + strings.Join(di.Missing(), ", ") + " (OSAID Data Information: name every source and where to get it, its size and scope, how it was obtained, selected, processed, filtered and labelled)"
 }
 
 func fullData(f *evidence.Facts) framework.Reason {

@@ -39,6 +39,25 @@ func with(id component.ID, status evidence.Status, lic string, open bool, ev str
 				}
 			}
 		}
+		if id == component.DataCard && status == evidence.Present {
+			describes(evidence.DataSubstantive, ev, 5)(f)
+		}
+	}
+}
+
+// describes sets the Data Information judgement: the first n of the five elements found at
+// data_card:3, citing ev.
+func describes(level, ev string, n int) func(*evidence.Facts) {
+	return func(f *evidence.Facts) {
+		d := evidence.DataInfo{Level: level, Places: []string{"data_card"}, Evidence: []string{ev}}
+		for i, name := range []string{evidence.ElemSources, evidence.ElemScope, evidence.ElemCollection, evidence.ElemProcessing, evidence.ElemLabelling} {
+			e := evidence.DataElement{Name: name, Evidence: []string{}}
+			if i < n {
+				e.Found, e.Where, e.Evidence = true, []string{"data_card:3"}, []string{ev}
+			}
+			d.Elements = append(d.Elements, e)
+		}
+		f.DataInfo = d
 	}
 }
 
@@ -307,9 +326,11 @@ func TestReasonDetails(t *testing.T) {
 			Restrictions: []string{"700M MAU cap (inherited from meta-llama/Llama-3.1-8B)"},
 		})), 2, []string{"Apache-2.0 AND LicenseRef-Llama-3.1-Community", "inherited from meta-llama/Llama-3.1-8B"}},
 		{"open data", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-4.0", true, "E6")), 6, []string{"CC-BY-4.0"}},
-		{"named restricted data, no card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6")), 5, []string{"training datasets named (datasets)", "CC-BY-NC-4.0, not open terms", "no data card"}},
-		{"named data, licences unread", facts(openWeights, with(component.Datasets, evidence.Present, "", false, "E6")), 5, []string{"neither their licences nor a data card"}},
-		{"named data and a card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6"), with(component.DataCard, evidence.Present, "", false, "E7")), 5, []string{"data card at data_card", "datasets are named"}},
+		{"named restricted data, no card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6")), 5, []string{"training datasets named (datasets)", "CC-BY-NC-4.0, not open terms", "not described"}},
+		{"named data, licences unread", facts(openWeights, with(component.Datasets, evidence.Present, "", false, "E6")), 5, []string{"neither their licences nor a substantive description"}},
+		{"named data and a card", facts(openWeights, with(component.Datasets, evidence.Present, "CC-BY-NC-4.0", false, "E6"), with(component.DataCard, evidence.Present, "", false, "E7")), 5, []string{"Data Information: found sources (data_card:3)", "labelling (data_card:3)"}},
+		{"partial description", facts(openWeights, describes(evidence.DataPartial, "E7", 2)), 5, []string{"described only in part", "missing collection, processing, labelling"}},
+		{"an overview", facts(openWeights, describes(evidence.DataOverview, "E7", 1)), 5, []string{"only an overview", "found sources (data_card:3)", "missing scope"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -343,6 +364,10 @@ func TestReasonEvidence(t *testing.T) {
 func TestTiersFromReleases(t *testing.T) {
 	t.Parallel()
 	const body = "# Tiny\n\nA small model we trained to test our own tools; it writes short replies.\n"
+	const dataCard = "Sources: the Tiny Books corpus (https://example.org/tiny-books) and public forum posts.\n" +
+		"Size: 2 billion tokens in English, posts from 2015 to 2020.\n" +
+		"Collected by crawling the forum with its owners' permission; books selected by licence.\n" +
+		"Deduplicated and filtered for personal information.\n"
 	lic := func(id string) string { return "SPDX-License-Identifier: " + id + "\nShared by the tiny model team.\n" }
 	st := `{"path":"model.safetensors","format":"safetensors","parameters":1000,"safety":"safe"}`
 	tests := []struct {
@@ -357,7 +382,8 @@ func TestTiersFromReleases(t *testing.T) {
 		{"non-commercial", map[string]string{"README.md": "---\nlicense: cc-by-nc-4.0\n---\n" + body, "config.json": `{"model_type":"tiny"}`}, []string{"model.safetensors"}, g7.WeightsAvailable},
 		{"apache over llama", map[string]string{"README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n" + body, "config.json": `{"model_type":"tiny"}`}, []string{"model.safetensors"}, g7.WeightsAvailable},
 		{"open weights", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n" + body, "config.json": `{"model_type":"tiny"}`}, []string{"model.safetensors"}, g7.OpenWeights},
-		{"open source AI", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n" + body, "config.json": `{"model_type":"tiny"}`, "DATA_CARD.md": "Books and forum posts.\n"}, []string{"model.safetensors", "train.py"}, g7.OpenSourceAI},
+		{"open source AI", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n" + body, "config.json": `{"model_type":"tiny"}`, "DATA_CARD.md": dataCard}, []string{"model.safetensors", "train.py"}, g7.OpenSourceAI},
+		{"open source AI but the data card is an overview", map[string]string{"README.md": "---\nlicense: apache-2.0\n---\n" + body, "config.json": `{"model_type":"tiny"}`, "DATA_CARD.md": "Books and forum posts, about 2 billion tokens.\n"}, []string{"model.safetensors", "train.py"}, g7.OpenWeights},
 		{"open data", map[string]string{"LICENSE": lic("Apache-2.0"), "LICENSE-DATA": lic("CC-BY-4.0"), "README.md": body, "config.json": `{"model_type":"tiny"}`}, []string{"model.safetensors", "train.py", "data/train.parquet"}, g7.OpenSourceAIOpenData},
 	}
 	for _, tt := range tests {

@@ -363,6 +363,11 @@ func weightsEnd(f *evidence.Facts) framework.Reason {
 	case present(p) && gated:
 		return reason(framework.Partial, "weights published ("+list(p.Locations)+") behind an access form",
 			"let anyone download the weights without a form", ev)
+	case present(p) && !f.Access.Hub:
+		// A local copy shows that the weights exist, not whether the place they are published
+		// lets anyone download them.
+		return reason(framework.Unknown, "weights in this copy ("+list(p.Locations)+"), but a local copy cannot show whether downloads are free or gated",
+			"scan hf:ORG/NAME (where the weights are published) so the download gate can be read", ev)
 	case present(p):
 		return reason(framework.Pass, "weights freely downloadable: "+list(p.Locations), "", ev)
 	case p.Status == evidence.Unknown || !settled(f):

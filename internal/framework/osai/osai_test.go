@@ -13,7 +13,8 @@ import (
 // facts is a complete inventory with a card where every component was looked for and not
 // found; tests add what they need.
 func facts(opts ...func(*evidence.Facts)) *evidence.Facts {
-	f := &evidence.Facts{Complete: true, HasCard: true}
+	// Read from the Hub unless a case says local: only the Hub shows how downloads are gated.
+	f := &evidence.Facts{Complete: true, HasCard: true, Access: evidence.Access{Hub: true}}
 	for _, c := range component.All {
 		f.Components = append(f.Components, evidence.Component{ID: c.ID, Name: c.Name, Status: evidence.Absent, Evidence: []string{}})
 	}
@@ -193,6 +194,7 @@ func TestWeights(t *testing.T) {
 	t.Parallel()
 	runParam(t, "weights_endmodel", []paramCase{
 		{"open", facts(weights(true, true, true, "Apache-2.0")), framework.Pass, "weights freely downloadable: model.safetensors", "E10"},
+		{"local copy", facts(weights(true, true, true, "Apache-2.0"), func(f *evidence.Facts) { f.Access.Hub = false }), framework.Unknown, "a local copy cannot show whether downloads are free or gated", "E10"},
 		{"gated files", facts(set(component.ModelParameters, evidence.Gated, "", false, "model.safetensors")), framework.Partial, "behind an access form", ""},
 		{"gated card", facts(weights(true, true, false, "LicenseRef-Llama"), gatedFinding), framework.Partial, "behind an access form", "G"},
 		{"absent", facts(), framework.Fail, "no weights released", ""},

@@ -134,29 +134,41 @@ func code(f *evidence.Facts) framework.Reason {
 	return r
 }
 
+// dataInformation is OSAID's Data Information: the training data under open terms, or a
+// description substantive enough that a skilled person could build a substantially equivalent
+// system (evidence.DataInfo: named sources and most of scope, collection, processing and
+// labelling). A paper or technical report is cited beside it when the card has one.
 func dataInformation(f *evidence.Facts) framework.Reason {
 	data := f.Component(component.Datasets)
 	card := f.Component(component.DataCard)
 	paper := f.Component(component.ResearchPaper)
 	report := f.Component(component.TechnicalReport)
-	r := framework.Reason{Criterion: "Data Information", Evidence: framework.Ev(append(append([]string{}, data.Evidence...), card.Evidence...)...)}
-	doc := paper.Status == evidence.Present || report.Status == evidence.Present
+	di := f.DataInfo
+	r := framework.Reason{Criterion: "Data Information", Evidence: framework.Ev(append(append([]string{}, data.Evidence...), di.Evidence...)...)}
+	missing := strings.Join(di.Missing(), ", ")
 	switch {
 	case data.Status == evidence.Present && data.Open:
 		r.Result, r.Detail = framework.Pass, "training datasets released under "+data.License
-	case card.Status == evidence.Present && doc:
-		r.Result, r.Detail = framework.Pass, "data card and paper or technical report describe the training data"
-		r.Evidence = append(r.Evidence, paper.Evidence...)
-		r.Evidence = append(r.Evidence, report.Evidence...)
 	case card.Status == evidence.Unknown:
 		// Named datasets without open terms leave Data Information to a data card that an
 		// incomplete inventory may have missed.
 		r.Result, r.Detail, r.Fix = framework.Unknown, "data documentation could not be looked for", "scan the complete release"
-	case card.Status == evidence.Present && paper.Status == evidence.Unknown && report.Status == evidence.Unknown:
+	case di.Level == evidence.DataSubstantive && (paper.Status == evidence.Present || report.Status == evidence.Present):
+		r.Result, r.Detail = framework.Pass, "data card and paper or technical report describe the training data ("+strings.Join(di.Found(), ", ")+")"
+		r.Evidence = append(append(r.Evidence, paper.Evidence...), report.Evidence...)
+	case di.Level == evidence.DataSubstantive && paper.Status == evidence.Unknown && report.Status == evidence.Unknown:
 		r.Result, r.Detail, r.Fix = framework.Unknown, "a data card, but papers and reports could not be looked for", "scan the complete release, or link the paper or technical report from the card"
-	case card.Status == evidence.Present:
-		r.Result, r.Detail = framework.Fail, "a data card, but no paper or technical report to complete the description of the training data"
+	case di.Level == evidence.DataSubstantive:
+		r.Result, r.Detail = framework.Fail, "a data card ("+strings.Join(di.Found(), ", ")+"), but no paper or technical report to complete the description of the training data"
 		r.Fix = "publish a paper or technical report describing how the training data was obtained, selected and processed"
+	case di.Level == evidence.DataPartial:
+		// OSAID asks for a complete description: a partial one is a known failure, not missing
+		// evidence.
+		r.Result, r.Detail = framework.Fail, "the training data is described only in part ("+strings.Join(di.Found(), ", ")+"); missing "+missing
+		r.Fix = "describe the training data's " + missing + " so that a skilled person could build a substantially equivalent system"
+	case di.Level == evidence.DataOverview:
+		r.Result, r.Detail = framework.Fail, "only an overview of the training data; missing "+missing
+		r.Fix = "publish a data card listing all training data with its sources, scope, how it was obtained, selected, processed and labelled"
 	default:
 		r.Result, r.Detail = framework.Fail, "no description of the training data (data card, datasheet) and no open datasets"
 		r.Fix = "publish a data card listing all training data with provenance, selection and processing"

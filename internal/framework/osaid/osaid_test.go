@@ -45,10 +45,24 @@ func open(edits ...func(*evidence.Facts)) *evidence.Facts {
 			}
 		}
 	}
+	f.DataInfo = evidence.DataInfo{Level: evidence.DataSubstantive, Evidence: []string{"E3"}}
+	for _, name := range []string{evidence.ElemSources, evidence.ElemScope, evidence.ElemCollection, evidence.ElemProcessing, evidence.ElemLabelling} {
+		f.DataInfo.Elements = append(f.DataInfo.Elements, evidence.DataElement{Name: name, Found: true, Where: []string{"README.md:9"}, Evidence: []string{"E3"}})
+	}
 	for _, e := range edits {
 		e(f)
 	}
 	return f
+}
+
+// described sets the Data Information level, keeping the first n elements found.
+func described(level string, n int) func(*evidence.Facts) {
+	return func(f *evidence.Facts) {
+		f.DataInfo.Level = level
+		for i := range f.DataInfo.Elements {
+			f.DataInfo.Elements[i].Found = i < n
+		}
+	}
 }
 
 func set(id component.ID, status evidence.Status, lic string, isOpen bool) func(*evidence.Facts) {
@@ -58,6 +72,9 @@ func set(id component.ID, status evidence.Status, lic string, isOpen bool) func(
 				c := &f.Components[i]
 				c.Status, c.License, c.Open = status, lic, isOpen
 			}
+		}
+		if id == component.DataCard && status != evidence.Present {
+			described(evidence.DataNone, 0)(f)
 		}
 	}
 }
@@ -93,6 +110,20 @@ func TestVerdicts(t *testing.T) {
 			label:   osaid.Pass,
 			results: []framework.Result{P, P, P},
 			detail:  []string{"Apache-2.0", "all present", "data card and paper"},
+		},
+		{
+			name:    "data described only in part",
+			facts:   open(described(evidence.DataPartial, 2)),
+			label:   osaid.Fail,
+			results: []framework.Result{P, P, F},
+			detail:  []string{"", "", "described only in part (sources, scope); missing collection, processing, labelling"},
+		},
+		{
+			name:    "a one-paragraph overview of the data",
+			facts:   open(described(evidence.DataOverview, 1)),
+			label:   osaid.Fail,
+			results: []framework.Result{P, P, F},
+			detail:  []string{"", "", "only an overview of the training data; missing scope, collection, processing, labelling"},
 		},
 		{
 			name:    "open datasets instead of a data card",
