@@ -28,11 +28,12 @@ const (
 var Roles = []string{Training, Evaluation, DataProcessing, Inference, Architecture, Libraries}
 
 // Repo is one code repository the card links to. Several links to the same repository are
-// merged: the first gives the location, the roles of all are joined.
+// merged: the first that presents it as the release's code (else the first) gives the
+// location, ref and folder; the roles of all are joined.
 type Repo struct {
 	// Owner and Name spell the repository as the first link did.
 	Owner, Name string
-	// Ref and Path come from a /tree/REF/PATH or /blob/REF/PATH link.
+	// Ref comes from a /tree/REF[/PATH] or /blob/REF/FILE link, Path from the former only.
 	Ref, Path string
 	URL       string
 	// Line is the card line of the first link (0 for a front matter field).
@@ -125,8 +126,13 @@ func (out *Links) addRepo(r Repo, seen map[string]int) {
 	key := strings.ToLower(r.Owner + "/" + r.Name)
 	if i, ok := seen[key]; ok {
 		prev := &out.Repos[i]
-		prev.Roles = mergeRoles(prev.Roles, r.Roles)
-		prev.Own = prev.Own || r.Own
+		roles := mergeRoles(prev.Roles, r.Roles)
+		if !prev.Own && r.Own {
+			// The first link that presents the repository as the release's code is the one
+			// to cite and whose ref and folder to read.
+			*prev = r
+		}
+		prev.Roles = roles
 		return
 	}
 	seen[key] = len(out.Repos)
@@ -154,7 +160,7 @@ func judge(r Repo, l card.Link, line, heading string) ([]string, bool) {
 		}
 		return keep, false
 	}
-	if licenceFileRe.MatchString(path.Base(r.Path)) || notOwnRe.MatchString(words) {
+	if licenceLink(r.URL) || notOwnRe.MatchString(words) {
 		return roles, false
 	}
 	named := len(RolesIn(text)) > 0 && !benchRe.MatchString(text)
@@ -164,6 +170,12 @@ func judge(r Repo, l card.Link, line, heading string) ([]string, bool) {
 		roles = RolesIn(heading)
 	}
 	return roles, own
+}
+
+// licenceLink reports whether a URL points at a licence or notice file.
+func licenceLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && licenceFileRe.MatchString(path.Base(u.Path))
 }
 
 // roleWords maps each role to the words that name it; data tables over branches.
@@ -293,7 +305,11 @@ func ParseGitHub(s string) (Repo, bool) {
 	}
 	if len(parts) >= 4 && (parts[2] == "tree" || parts[2] == "blob") {
 		r.Ref = parts[3]
-		r.Path = strings.Join(parts[4:], "/")
+		if parts[2] == "tree" {
+			// A folder narrows the repository to it; a file (a licence, a config, a
+			// figure) is only a way into the repository as a whole.
+			r.Path = strings.Join(parts[4:], "/")
+		}
 	}
 	if strings.Contains(r.Path, "..") || !validRef(r.Ref) {
 		return Repo{}, false

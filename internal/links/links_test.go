@@ -1,6 +1,7 @@
 package links
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,7 +20,7 @@ func TestParseGitHub(t *testing.T) {
 		{"https://github.com/acme/trainer.git", true, Repo{Owner: "acme", Name: "trainer"}},
 		{"github.com/acme/trainer", true, Repo{Owner: "acme", Name: "trainer"}},
 		{"https://www.github.com/acme/trainer/tree/v1.2/scripts/train", true, Repo{Owner: "acme", Name: "trainer", Ref: "v1.2", Path: "scripts/train"}},
-		{"https://github.com/acme/trainer/blob/main/train.py", true, Repo{Owner: "acme", Name: "trainer", Ref: "main", Path: "train.py"}},
+		{"https://github.com/acme/trainer/blob/main/train.py", true, Repo{Owner: "acme", Name: "trainer", Ref: "main"}},
 		{"https://github.com/acme/trainer/issues/3", true, Repo{Owner: "acme", Name: "trainer"}},
 		{"https://github.com/acme", false, Repo{}},
 		{"https://github.com/features/copilot", false, Repo{}},
@@ -137,6 +138,16 @@ func TestOwnCode(t *testing.T) {
 		if len(l.Repos) != 1 || l.Repos[0].Own != want {
 			t.Errorf("%q: repos %+v, want one with Own %v", line, l.Repos, want)
 		}
+	}
+}
+
+func TestMergeKeepsTheOwnLink(t *testing.T) {
+	t.Parallel()
+	c := card.Parse("README.md", []byte("# m\n\n<a href=\"https://github.com/acme/m/blob/main/LICENSE\">licence</a>\n\n"+
+		"- Core repo (training): https://github.com/acme/m/tree/dev\n- [Evaluation](https://github.com/acme/m)\n"))
+	got := Extract(c).Repos
+	if len(got) != 1 || got[0].Ref != "dev" || got[0].Line != 5 || !got[0].Own || strings.Join(got[0].Roles, ",") != "training,evaluation" {
+		t.Errorf("repos = %+v, want one own link at line 5, ref dev, training and evaluation", got)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/card"
 	"github.com/glassbox-dev/glassbox/internal/links"
 	"github.com/glassbox-dev/glassbox/internal/release"
+	"github.com/glassbox-dev/glassbox/internal/source"
 	"github.com/glassbox-dev/glassbox/internal/source/github"
 	"github.com/glassbox-dev/glassbox/internal/source/hub"
 )
@@ -158,7 +159,8 @@ func readLinkedDatasets(ctx context.Context, rel *release.Release, ds []links.Da
 		}
 		if err != nil {
 			r = &release.Release{Schema: release.Schema, Target: t.String(), Name: d.ID, Notes: []string{"not read: " + err.Error()}}
-			rel.Notes = append(rel.Notes, "linked dataset "+t.String()+" not read: "+err.Error())
+			why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), source.ErrUnreadable.Error()+": "), t.String()+": ")
+			rel.Notes = append(rel.Notes, "linked dataset "+t.String()+" not read: "+why)
 		}
 		rel.Datasets = append(rel.Datasets, r)
 	}

@@ -54,7 +54,9 @@ type Client struct {
 	once1    sync.Once
 	http     *http.Client
 	requests atomic.Int64
-	down     atomic.Bool  // the API could not be reached once: do not try again
+	down     atomic.Bool // the API could not be reached once: do not try again
+	downMu   sync.Mutex
+	downWhy  string       // why the first attempt got no answer
 	limited  atomic.Int64 // unix time before which the rate limit is known to be exhausted
 }
 
@@ -179,7 +181,7 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 		return nil, &Error{What: what, Kind: ErrOffline, Detail: "HF_HUB_OFFLINE is set"}
 	}
 	if c.down.Load() {
-		return c.stale(what, cached, nil)
+		return c.stale(what, cached)
 	}
 	if until := c.limited.Load(); until > c.Now().Unix() {
 		// The rate limit is known to be exhausted for longer than we wait: do not ask again.
@@ -199,8 +201,13 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 		}
 		var ue *unreachableError
 		if errors.As(err, &ue) {
+			c.downMu.Lock()
+			if c.downWhy == "" {
+				c.downWhy = ue.reason
+			}
+			c.downMu.Unlock()
 			c.down.Store(true)
-			return c.stale(what, cached, ue)
+			return c.stale(what, cached)
 		}
 		var ge *Error
 		if errors.As(err, &ge) && ge.reset > 0 && retryIn < 0 {
@@ -218,17 +225,17 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 	}
 }
 
-// stale answers from the cache when the API cannot be reached.
-func (c *Client) stale(what string, cached *entry, ue *unreachableError) ([]byte, error) {
+// stale answers from the cache when the API cannot be reached, else says why it could not be,
+// in the words of the first failed attempt.
+func (c *Client) stale(what string, cached *entry) ([]byte, error) {
 	if cached != nil {
 		c.Cache.stale.Add(1)
 		return cached.Body, nil
 	}
-	detail := "endpoint " + c.API
-	if ue != nil {
-		detail = ue.reason + "; " + detail
-	}
-	return nil, &Error{What: what, Kind: ErrUnreachable, Detail: detail}
+	c.downMu.Lock()
+	why := c.downWhy
+	c.downMu.Unlock()
+	return nil, &Error{What: what, Kind: ErrUnreachable, Detail: why + "; endpoint " + c.API}
 }
 
 // answer is a successful request's body and ETag; fromCache when a 304 confirmed the cached one.
