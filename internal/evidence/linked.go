@@ -134,6 +134,10 @@ func (v *view) creditLinked(l *release.Linked, lr *LinkedRepo) {
 		v.credit(rc.id, l, ev, paths, lr.License, lr.Open, licEv)
 		lr.Credited = append(lr.Credited, rc.id.Name())
 	}
+	if !r.Complete {
+		// What a cut tree did not show may be in the part not listed.
+		v.leaveUnknown(l, lr.Evidence[0], "linked "+l.Repo+" listed only in part (tree truncated)")
+	}
 }
 
 // creditable says whether a tree sighting of role counts, given the card's roles: all of them
@@ -197,6 +201,11 @@ func (v *view) credit(id component.ID, l *release.Linked, ev, paths []string, li
 // unreadLink leaves unknown the components an unread repository could have settled: the roles
 // the card names, else every code component a code repository usually holds.
 func (v *view) unreadLink(l *release.Linked, where string) {
+	v.leaveUnknown(l, where, "linked "+l.Repo+" not read: "+l.Unread)
+}
+
+// leaveUnknown turns the absent components l could hold into unknown ones, saying why.
+func (v *view) leaveUnknown(l *release.Linked, where, why string) {
 	roles := l.Roles
 	if len(roles) == 0 {
 		roles = []string{links.Training, links.Evaluation, links.DataProcessing}
@@ -207,7 +216,7 @@ func (v *view) unreadLink(l *release.Linked, where string) {
 		}
 		if c := v.component(rc.id); c.Status == Absent {
 			c.Status = Unknown
-			c.Note = "linked " + l.Repo + " not read: " + l.Unread
+			c.Note = why
 			c.Evidence = appendUnique(c.Evidence, where)
 		}
 	}

@@ -88,6 +88,24 @@ func TestLinkedCredits(t *testing.T) {
 	}
 }
 
+func TestTruncatedLinkedTreeLeavesTheRestUnknown(t *testing.T) {
+	t.Parallel()
+	rel := build(text("README.md", "---\nlicense: apache-2.0\n---\n# tiny\n"), file("model.safetensors"))
+	l := linkedRepo("big", nil, "MIT", map[string]string{"LICENSE": "SPDX-License-Identifier: MIT\n", "train.py": ""})
+	l.Release.Complete = false
+	rel.Linked = []*release.Linked{l}
+	f := evidence.Detect(rel, license.Default())
+	if c := f.Component(component.TrainingCode); c.Status != evidence.Present || c.License != "MIT" {
+		t.Errorf("training code = %+v, want present under MIT", c)
+	}
+	if c := f.Component(component.EvaluationCode); c.Status != evidence.Unknown || !strings.Contains(c.Note, "tree truncated") {
+		t.Errorf("evaluation code = %+v, want unknown: the cut tree may hold it", c)
+	}
+	if f.Linked[0].Complete {
+		t.Error("linked repository reported complete")
+	}
+}
+
 func TestUnreadLinkLeavesItsComponentsUnknown(t *testing.T) {
 	t.Parallel()
 	rel := build(text("README.md", "---\nlicense: apache-2.0\n---\n# tiny\n"), file("model.safetensors"))

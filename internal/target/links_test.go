@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -149,8 +150,14 @@ func TestLinksNotReadOfflineStayOpenWeights(t *testing.T) {
 }
 
 func TestUnlicensedLinkedRepositoryIsNotOpen(t *testing.T) {
-	fakes(t)
+	gh := fakes(t)
 	_, a := audit(t, "hf:acme/tiny-closed-code", Options{Links: true})
+	for _, r := range gh.Requests() {
+		// closed-trainer's README links gh-model: one level deep means it is not followed.
+		if strings.Contains(r, "gh-model") {
+			t.Errorf("a linked repository's own link was followed: %s", r)
+		}
+	}
 	if a.Tier.Label != "open-weights" {
 		t.Errorf("tier %q, want open-weights", a.Tier.Label)
 	}
@@ -205,5 +212,33 @@ func TestGitHubTarget(t *testing.T) {
 	}
 	if _, err := Read(context.Background(), "gh:acme", Options{}); kindOf(err) != Usage {
 		t.Errorf("gh:acme: kind %v (%v), want Usage", kindOf(err), err)
+	}
+}
+
+func TestAtMostEightLinksOneLevelDeep(t *testing.T) {
+	gh := fakes(t)
+	dir := t.TempDir()
+	card := "# many\n\n"
+	for i := range 10 {
+		card += "- Code: https://github.com/acme/repo-" + strconv.Itoa(i) + "\n"
+	}
+	card += "- Code: https://github.com/acme/tiny-trainer\n"
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(card), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := audit(t, dir, Options{Links: true})
+	if len(rel.Linked) != MaxLinked {
+		t.Fatalf("%d linked repositories, want %d", len(rel.Linked), MaxLinked)
+	}
+	if !strings.Contains(strings.Join(rel.Notes, "\n"), "the card links 11 code repositories; only the first 8 were followed") {
+		t.Errorf("notes %q do not say links were left out", rel.Notes)
+	}
+	for _, l := range rel.Linked {
+		if l.Release != nil || !strings.HasPrefix(l.Unread, "repository or ref not found") {
+			t.Errorf("%s: read %v, unread %q; want a not-found note", l.Repo, l.Release != nil, l.Unread)
+		}
+	}
+	if n := len(gh.Requests()); n != MaxLinked {
+		t.Errorf("%d requests, want one per followed link", n)
 	}
 }

@@ -33,7 +33,7 @@ func Fixtures() []*Repo {
 			"tests/test_eval.py": "def test():\n    pass\n",
 		}},
 		{Owner: "acme", Name: "closed-trainer", License: "", Files: map[string]string{
-			"README.md":        "# closed-trainer\n\nTraining code. No licence is granted.\n",
+			"README.md":        "# closed-trainer\n\nTraining code. No licence is granted.\nModel code: https://github.com/acme/gh-model\n",
 			"scripts/train.py": "print('train')\n",
 		}},
 		{Owner: "acme", Name: "gh-model", License: "Apache-2.0", Files: map[string]string{
