@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DataDir is where the default SQLite store lives: $GLASSBOX_DATA_DIR, else
+// $XDG_DATA_HOME/glassbox, else ~/.local/share/glassbox.
+func DataDir() string {
+	if d := os.Getenv("GLASSBOX_DATA_DIR"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "glassbox")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "glassbox")
+	}
+	return filepath.Join(home, ".local", "share", "glassbox")
+}
+
+// IsPostgres reports whether a DSN names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store a DSN names and brings its schema up to date: postgres:// or
+// postgresql:// for PostgreSQL; sqlite:PATH or a file path for SQLite; "" for the default
+// SQLite file, glassbox.db under DataDir.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: %v", redact(err, dsn))
+		}
+		return open(ctx, db, postgres, redactDSN(dsn))
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		path = filepath.Join(DataDir(), "glassbox.db")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: %v", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %v", path, err)
+	}
+	return open(ctx, db, sqlite, path)
+}
+
+// open checks the connection and migrates.
+func open(ctx context.Context, db *sql.DB, d dialect, where string) (Store, error) {
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach %s: %v", where, redact(err, where))
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+d.name)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	p, err := goose.NewProvider(d.goose, db, sub)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: migrations: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: migrating %s: %v", where, redact(err, where))
+	}
+	return &sqlStore{db: db, d: d}, nil
+}
+
+// redactDSN drops the password of a DSN, for messages.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":xxxxx"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}
+
+// redact removes a DSN's password from an error's text.
+func redact(err error, dsn string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at > scheme && scheme >= 0 {
+		if i := strings.Index(dsn[scheme+3:at], ":"); i >= 0 {
+			if pw := dsn[scheme+3+i+1 : at]; pw != "" {
+				msg = strings.ReplaceAll(msg, pw, "xxxxx")
+			}
+		}
+	}
+	return fmt.Errorf("%s", msg)
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Page sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// sortOrders maps Query.Sort to ORDER BY clauses; each ends with the model's name so pages are
+// stable.
+var sortOrders = map[string]string{
+	"":       `m.org, m.name`,
+	"name":   `m.org, m.name`,
+	"tier":   `a.tier_rank DESC, a.osai_score DESC, m.org, m.name`,
+	"osai":   `a.osai_score DESC, m.org, m.name`,
+	"recent": `a.created_at DESC, m.org, m.name`,
+}
+
+// where builds the WHERE clause of a query and its arguments.
+func (q Query) where() (string, []any, error) {
+	conds := []string{"1 = 1"}
+	var args []any
+	if q.Text != "" {
+		conds = append(conds, `LOWER(m.org || '/' || m.name) LIKE ?`)
+		args = append(args, "%"+strings.ToLower(q.Text)+"%")
+	}
+	if q.Tier != "" {
+		conds = append(conds, `a.tier = ?`)
+		args = append(args, q.Tier)
+	}
+	if q.MinTier != "" {
+		rank, ok := TierRank[q.MinTier]
+		if !ok {
+			return "", nil, fmt.Errorf("unknown tier %q", q.MinTier)
+		}
+		conds = append(conds, `a.tier_rank >= ?`)
+		args = append(args, rank)
+	}
+	if q.Library != "" {
+		conds = append(conds, `a.library = ?`)
+		args = append(args, q.Library)
+	}
+	for _, t := range []struct{ kind, v string }{{"license", q.License}, {"finding", q.Finding}, {"restriction", q.Restriction}} {
+		if kind, v := t.kind, t.v; v != "" {
+			conds = append(conds, `EXISTS (SELECT 1 FROM audit_terms t WHERE t.audit_id = a.id AND t.kind = ? AND t.value = ?)`)
+			args = append(args, kind, v)
+		}
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// Search implements Store.
+func (s *sqlStore) Search(ctx context.Context, q Query) (*Page, error) {
+	order, ok := sortOrders[q.Sort]
+	if !ok {
+		return nil, fmt.Errorf("store: unknown sort %q (name, tier, osai or recent)", q.Sort)
+	}
+	where, args, err := q.where()
+	if err != nil {
+		return nil, fmt.Errorf("store: %v", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	from := ` FROM models m JOIN audits a ON a.id = m.latest_audit WHERE ` + where
+	page := &Page{Audits: []Audit{}}
+	if err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*)`+from), args...).Scan(&page.Total); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+auditColumns+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(args, limit, max(q.Offset, 0))...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAudit(rows, false)
+		if err != nil {
+			return nil, err
+		}
+		page.Audits = append(page.Audits, *a)
+	}
+	return page, rows.Err()
+}
