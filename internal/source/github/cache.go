@@ -43,8 +43,12 @@ func (c *Cache) file(key string) string {
 
 // load returns the entry kept for key, or nil (missing, corrupt, or another key's).
 func (c *Cache) load(key string) *entry {
-	raw, err := os.ReadFile(c.file(key))
-	if err != nil || len(raw) > 2*maxBody+1024 {
+	name := c.file(key)
+	if info, err := os.Stat(name); err != nil || info.Size() > 2*maxBody+1024 {
+		return nil // base64 doubles at most; anything larger is not ours
+	}
+	raw, err := os.ReadFile(name)
+	if err != nil {
 		return nil
 	}
 	var e entry
