@@ -55,6 +55,8 @@ type Client struct {
 	http     *http.Client
 	requests atomic.Int64
 	down     atomic.Bool // the API could not be reached once: do not try again
+	gate     sync.Mutex  // held by the first request
+	tried    atomic.Bool // the first request is done
 	downMu   sync.Mutex
 	downWhy  string       // why the first attempt got no answer
 	limited  atomic.Int64 // unix time before which the rate limit is known to be exhausted
@@ -180,6 +182,9 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 	if c.Offline {
 		return nil, &Error{What: what, Kind: ErrOffline, Detail: "HF_HUB_OFFLINE is set"}
 	}
+	if first := c.firstAttempt(); first != nil {
+		defer first()
+	}
 	if c.down.Load() {
 		return c.stale(what, cached)
 	}
@@ -222,6 +227,24 @@ func (c *Client) get(ctx context.Context, what, path, accept string) ([]byte, er
 		if serr := c.Sleep(ctx, retryIn); serr != nil {
 			return nil, serr
 		}
+	}
+}
+
+// firstAttempt holds every request but one until the API has answered once (or failed to),
+// so that an unreachable API costs one connection attempt, not one per parallel read. It
+// returns the function that lets the others go, or nil when the API has already been tried.
+func (c *Client) firstAttempt() func() {
+	if c.tried.Load() {
+		return nil
+	}
+	c.gate.Lock()
+	if c.tried.Load() {
+		c.gate.Unlock()
+		return nil
+	}
+	return func() {
+		c.tried.Store(true)
+		c.gate.Unlock()
 	}
 }
 

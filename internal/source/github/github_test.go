@@ -364,3 +364,27 @@ func TestExhaustedLimitIsNotAskedAgain(t *testing.T) {
 		t.Errorf("%d requests, %d waits; want one request and no wait", n, len(waits))
 	}
 }
+
+func TestUnreachableIsTriedOnceByParallelReads(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	var waits []time.Duration
+	c := newClient(url, &waits)
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			_, _, err := Fetch(context.Background(), c, Target{Owner: "acme", Name: "r" + strconv.Itoa(i)}, Options{})
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "connection refused") {
+			t.Errorf("err = %v, want unreachable with the first attempt's reason", err)
+		}
+	}
+	if c.Requests() != 1 {
+		t.Errorf("%d connection attempts, want 1", c.Requests())
+	}
+}
