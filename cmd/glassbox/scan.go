@@ -226,8 +226,9 @@ func newSnapshot(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "snapshot TARGET --output FILE",
 		Short: "Save what glassbox reads of a release, for offline and repeatable audits",
 		Long: `Read a release and save the snapshot (file inventory, hashes, the text files that matter,
-weights header facts) as JSON. 'glassbox scan FILE' on the snapshot gives the same report as
-scanning the release itself, byte for byte.`,
+weights header facts) as JSON, with the repositories and datasets its card links to as they were
+read (see 'glassbox scan --help'; --no-links leaves them out). 'glassbox scan FILE' on the
+snapshot gives the same report as scanning the release itself, byte for byte, with no network.`,
 		Args: exactArgs(1, "one TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rel, err := readTarget(cmd.Context(), args[0], opts, stderr)

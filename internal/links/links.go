@@ -78,22 +78,7 @@ type Links struct {
 func Extract(c *card.Card) Links {
 	var out Links
 	seen := map[string]int{}
-	for _, key := range sortedKeys(c.Raw) {
-		if skipFieldRe.MatchString(key) {
-			continue
-		}
-		for _, s := range stringsIn(c.Raw[key], 0) {
-			for _, u := range fmGitHubRe.FindAllString(s, 8) {
-				if r, ok := ParseGitHub(u); ok {
-					r.Field, r.Context = key, key+": "+clip(s, 160)
-					r.Line = c.FieldLines[key]
-					r.Roles = RolesIn(key + " " + s)
-					r.Own = len(r.Roles) > 0 || ownFieldRe.MatchString(key)
-					out.addRepo(r, seen)
-				}
-			}
-		}
-	}
+	out.frontMatter(c, seen)
 	lines := strings.Split(c.Body, "\n")
 	dsSeen := map[string]bool{}
 	for _, l := range c.Links {
@@ -119,6 +104,27 @@ func Extract(c *card.Card) Links {
 		}
 	}
 	return out
+}
+
+// frontMatter collects the GitHub URLs of the card's front matter, field by field.
+func (out *Links) frontMatter(c *card.Card, seen map[string]int) {
+	for _, key := range sortedKeys(c.Raw) {
+		if skipFieldRe.MatchString(key) {
+			continue
+		}
+		for _, s := range stringsIn(c.Raw[key], 0) {
+			for _, u := range fmGitHubRe.FindAllString(s, 8) {
+				if r, ok := ParseGitHub(u); ok {
+					r.Field, r.Context = key, key+": "+clip(s, 160)
+					r.Line = c.FieldLines[key]
+					name := strings.NewReplacer("_", " ", "-", " ").Replace(key) // training_code
+					r.Roles = RolesIn(name + " " + urlRe.ReplaceAllString(s, " "))
+					r.Own = len(r.Roles) > 0 || ownFieldRe.MatchString(key)
+					out.addRepo(r, seen)
+				}
+			}
+		}
+	}
 }
 
 // addRepo adds r or merges it into the earlier link to the same repository.

@@ -167,6 +167,15 @@ func TestRolesIn(t *testing.T) {
 	}
 }
 
+func TestFrontMatterRolesFromWordsNotNames(t *testing.T) {
+	t.Parallel()
+	c := card.Parse("README.md", []byte("---\nhomepage: https://github.com/acme/tiny-trainer\ntraining_code: github.com/acme/other\n---\n# m\n"))
+	got := Extract(c).Repos
+	if len(got) != 2 || got[0].Own || got[0].Roles != nil || !got[1].Own || strings.Join(got[1].Roles, ",") != "training" {
+		t.Errorf("repos = %+v; a URL's own words give no role, a field's name does", got)
+	}
+}
+
 func FuzzExtract(f *testing.F) {
 	f.Add([]byte(cardText))
 	f.Add([]byte("---\nrepo: [github.com/a/b, {x: github.com/c/d}]\n---\nhttps://github.com/e/f/tree/x/y"))
