@@ -169,7 +169,7 @@ func judge(r Repo, l card.Link, line, heading string) ([]string, bool) {
 	if licenceLink(r.URL) || notOwnRe.MatchString(words) {
 		return roles, false
 	}
-	named := len(RolesIn(text)) > 0 && !benchRe.MatchString(text)
+	named := roleTextRe.MatchString(strings.TrimSpace(text))
 	alone := !l.Code && markupRe.ReplaceAllString(strings.Replace(line, l.Text, "", 1), "") == ""
 	own := ownRe.MatchString(words) || named || alone && len(RolesIn(heading)) > 0
 	if own && len(roles) == 0 && !l.Code {
@@ -208,8 +208,10 @@ func RolesIn(s string) []string {
 }
 
 var (
-	ownRe         = regexp.MustCompile(`(?i)\b(code|codebase|repo(sitory)?|github|implementation|scripts|git clone)\b`)
-	benchRe       = regexp.MustCompile(`(?i)benchmark|leaderboard|\bscores?\b`)
+	ownRe = regexp.MustCompile(`(?i)\b(code|codebase|repo(sitory)?|github|implementation|scripts|git clone)\b`)
+	// roleTextRe is link text that names a role and nothing else ("Data Preparation",
+	// "Training code"), unlike a dataset's split ("XSum - Train") or a benchmark's name.
+	roleTextRe    = regexp.MustCompile(`(?i)^(the\s+)?(pre-?training|training|fine-?tuning|evaluation|eval|inference|data\s+(preparation|processing|pipeline|prep|curation)|pre-?processing)(\s+(code|scripts?|repo(sitory)?|pipeline|harness|tools?))?$`)
 	licenceFileRe = regexp.MustCompile(`(?i)^(licen[cs]e|copying|notice)`)
 	// markupRe is what is left of a line holding nothing but a link: list and table marks,
 	// brackets, emphasis, punctuation.

@@ -133,6 +133,8 @@ func TestOwnCode(t *testing.T) {
 		"Served efficiently with [FastServe](https://github.com/acme/fastserve).":                        false,
 		"Resources: [GitHub](https://github.com/acme/model), [paper](https://arxiv.org/abs/2401.01234).": true,
 		"Built on [base](https://github.com/acme/base), evaluation code included.":                       false,
+		"| [Extreme Summaries - Train](https://github.com/acme/xsum) | en | 204,045 |":                   false,
+		"- [Evaluation](https://github.com/acme/evals)":                                                  true,
 	} {
 		l := Extract(card.Parse("README.md", []byte("# m\n\n"+line+"\n")))
 		if len(l.Repos) != 1 || l.Repos[0].Own != want {
