@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/glassbox-dev/glassbox/internal/store/storetest"
 )
 
 // report makes a small glassbox.report/v1 document.
@@ -28,48 +28,20 @@ func report(target, rev, tier string, score float64, licenceKey string, findings
   "licenses": [{"key": %q}], "findings": [%s]}`, target, rev, tier, score, licenceKey, tier == "open-weights", licenceKey, strings.Join(fs, ", ")))
 }
 
-// stores opens every store the test can reach: SQLite always, PostgreSQL when
-// GLASSBOX_TEST_POSTGRES names a database (CI always sets it; .ci/run starts the server).
+// stores opens a fresh store of every kind the test can reach (storetest.DSNs).
 func stores(t *testing.T) map[string]func(t *testing.T) Store {
-	out := map[string]func(t *testing.T) Store{
-		"sqlite": func(t *testing.T) Store {
-			s, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	out := map[string]func(t *testing.T) Store{}
+	for name, dsn := range storetest.DSNs() {
+		out[name] = func(t *testing.T) Store {
+			s, err := Open(context.Background(), dsn(t))
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { s.Close() })
 			return s
-		},
-	}
-	dsn := os.Getenv("GLASSBOX_TEST_POSTGRES")
-	out["postgres"] = func(t *testing.T) Store {
-		if dsn == "" {
-			if os.Getenv("CI") != "" {
-				t.Fatal("GLASSBOX_TEST_POSTGRES is not set in CI; .ci/run must start PostgreSQL")
-			}
-			t.Skip("PostgreSQL tests need GLASSBOX_TEST_POSTGRES=postgres://… (.ci/run starts one)")
 		}
-		s, err := Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resetPostgres(t, s)
-		t.Cleanup(func() { s.Close() })
-		return s
 	}
 	return out
-}
-
-// pgMu serialises the PostgreSQL tests, which share one database.
-var pgMu sync.Mutex
-
-func resetPostgres(t *testing.T, s Store) {
-	pgMu.Lock()
-	t.Cleanup(pgMu.Unlock)
-	db := s.(*sqlStore).db
-	if _, err := db.Exec(`TRUNCATE audit_terms, audits, models, tokens RESTART IDENTITY CASCADE`); err != nil {
-		t.Fatal(err)
-	}
 }
 
 var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -141,8 +113,8 @@ func TestSearch(t *testing.T) {
 			ctx := context.Background()
 			for i, c := range []struct {
 				org, name, tier, lic string
-				score            float64
-				findings         []string
+				score                float64
+				findings             []string
 			}{
 				{"acme", "alpha", "open-weights", "apache-2.0", 0.5, nil},
 				{"acme", "beta", "weights-available", "llama3.1", 0.3, []string{"license-conflict"}},

@@ -1,0 +1,68 @@
+package queue
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/riverqueue/river"
+
+	"github.com/glassbox-dev/glassbox/internal/report"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
+	"github.com/glassbox-dev/glassbox/internal/store"
+	"github.com/glassbox-dev/glassbox/internal/target"
+)
+
+// ModelOf names the model a queued target audits: ORG/NAME of an hf: target (datasets as
+// "datasets/ORG" and NAME). Only Hub targets can be queued: a server never reads local paths.
+func ModelOf(t string) (store.Model, error) {
+	if !hub.IsTarget(t) {
+		return store.Model{}, fmt.Errorf("%q is not a Hub target (hf:ORG/NAME[@REV])", t)
+	}
+	ht, err := hub.ParseTarget(t)
+	if err != nil {
+		return store.Model{}, err
+	}
+	org, name, ok := strings.Cut(ht.Repo, "/")
+	if !ok {
+		org, name = "_", ht.Repo // a top-level repository of the Hub's early days
+	}
+	if ht.Kind == hub.KindDataset {
+		org = "datasets/" + org
+	}
+	return store.Model{Org: org, Name: name}, nil
+}
+
+// Auditor returns the AuditFunc that audits a target with package target and saves the
+// glassbox.report/v1 JSON in st. A target that can never be read (malformed, not found) fails
+// the job at once; anything else is retried with River's backoff.
+func Auditor(st store.Store, opts target.Options) AuditFunc {
+	return func(ctx context.Context, t string) (string, error) {
+		m, err := ModelOf(t)
+		if err != nil {
+			return "", river.JobCancel(err)
+		}
+		a, err := target.Audit(ctx, t, opts)
+		if err != nil {
+			var te *target.Error
+			var he *hub.Error
+			if errors.As(err, &te) && te.Kind == target.Usage || errors.As(err, &he) && final(he.Status) {
+				return "", river.JobCancel(err)
+			}
+			return "", err
+		}
+		var buf bytes.Buffer
+		if err := report.JSON(&buf, a); err != nil {
+			return "", err
+		}
+		return st.Save(ctx, &store.Audit{Model: m, Target: t, Revision: a.Facts.Revision, Version: opts.Version, Report: buf.Bytes()})
+	}
+}
+
+// final reports whether a Hub answer will not change on retry: a client error other than a rate
+// limit (not found, gated, disabled).
+func final(status int) bool {
+	return status >= 400 && status < 500 && status != 429 && status != 408
+}
