@@ -235,13 +235,17 @@ func TestCacheAndOffline(t *testing.T) {
 	}
 }
 
+// closedURL is a loopback address nothing listens on any more.
+func closedURL() string {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	return srv.URL
+}
+
 func TestUnreachableFailsFastOnce(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close()
 	var waits []time.Duration
-	c := newClient(url, &waits)
+	c := newClient(closedURL(), &waits)
 	for range 2 {
 		_, _, err := Fetch(context.Background(), c, Target{Owner: "acme", Name: "trainer"}, Options{})
 		if !errors.Is(err, ErrUnreachable) {
@@ -367,11 +371,8 @@ func TestExhaustedLimitIsNotAskedAgain(t *testing.T) {
 
 func TestUnreachableIsTriedOnceByParallelReads(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close()
 	var waits []time.Duration
-	c := newClient(url, &waits)
+	c := newClient(closedURL(), &waits)
 	errs := make(chan error, 4)
 	for i := range 4 {
 		go func() {
