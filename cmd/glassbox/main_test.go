@@ -17,12 +17,22 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/glassbox-dev/glassbox/internal/examples"
+	"github.com/glassbox-dev/glassbox/internal/source/github/githubtest"
 	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
+	// Tests that run the CLI in this process follow links too: unless a transcript set them,
+	// point both APIs at a closed loopback port so that nothing here reaches the real ones.
+	for _, k := range []string{"GITHUB_API_URL", "HF_ENDPOINT"} {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, "http://127.0.0.1:9")
+		}
+	}
+	os.Unsetenv("GITHUB_TOKEN")
+	os.Unsetenv("GH_TOKEN")
 	testscript.Main(m, map[string]func(){
 		"glassbox": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
@@ -56,8 +66,9 @@ func sharedEval() string {
 func TestScripts(t *testing.T) {
 	ex := examplesDir(t)
 	shared := sharedEval()
-	repos := hubtest.Fixtures(t)
+	repos := append(hubtest.Fixtures(t), githubtest.HubRelease(t)...)
 	fake := hubtest.New(t, repos...)
+	gh := githubtest.New(t, githubtest.Fixtures()...)
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
@@ -73,6 +84,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HF_HUB_OFFLINE", "")
 			env.Setenv("HF_HUB_CACHE", "")
 			env.Setenv("GLASSBOX_CACHE_DIR", filepath.Join(env.WorkDir, ".glassbox-cache"))
+			// Linked repositories are read from a fake GitHub API, never the real one.
+			env.Setenv("GITHUB_API_URL", gh.URL)
+			env.Setenv("GH_API", gh.URL)
+			env.Setenv("TINY_OPEN_SHA", hubtest.Commit("acme/tiny-open"))
+			env.Setenv("GITHUB_TOKEN", "")
+			env.Setenv("GH_TOKEN", "")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -33,8 +33,19 @@ with the evidence behind each judgement.
 TARGET is a local directory laid out like a model repository (README.md with YAML front
 matter, LICENSE*, USE_POLICY*, config.json, weights, code, docs), a snapshot file written
 by 'glassbox snapshot', or a Hugging Face Hub repository: hf:ORG/NAME[@REVISION],
-hf:datasets/ORG/NAME, or https://huggingface.co/ORG/NAME[/tree/REVISION]. An empty directory
+hf:datasets/ORG/NAME, or https://huggingface.co/ORG/NAME[/tree/REVISION], or a release
+published on GitHub: gh:ORG/REPO[@REF] or https://github.com/ORG/REPO. An empty directory
 gives insufficient-evidence, not an error.
+
+Links are followed one level deep for folders, Hub and GitHub targets (--no-links turns this
+off; snapshots are never re-read): up to 8 GitHub repositories the card presents as its code
+("Training code: https://github.com/…") are read through the GitHub REST API at the commit
+their branch resolves to (tree, licence and README texts) and credited to the MOF code
+components the card's words and their files show, under the licence their LICENSE text
+names; Hugging Face datasets linked in the prose join the datasets. A link that cannot be
+read is a note, never a failed audit, and leaves the components it would settle unknown.
+Environment: GITHUB_API_URL (default https://api.github.com; GitHub Enterprise bases such as
+https://HOST/api/v3 work), GITHUB_TOKEN or GH_TOKEN (sent only to that API).
 
 Hub targets are read without downloading weights (headers by HTTP range requests), pinned to
 the commit the revision resolves to, with their base models (up to 3 generations) and datasets.
@@ -57,6 +68,8 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) a
 (the whole report with the explanation, for pull requests and wikis).`,
 		Example: `  glassbox scan ./examples/open-weights
   glassbox scan hf:allenai/OLMo-2-1124-7B
+  glassbox scan gh:acme/tiny-model@v1.0
+  glassbox scan ./my-model --no-links
   glassbox scan hf:meta-llama/Llama-3.2-1B --verify
   glassbox scan ./my-model --format json --output report.json
   glassbox scan ./my-model --explain
@@ -123,6 +136,7 @@ type auditOptions struct {
 	noCache bool
 	timeout time.Duration
 	wait    time.Duration
+	noLinks bool
 }
 
 // addHubFlags adds the flags of Hub targets.
@@ -130,6 +144,7 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 	c.Flags().BoolVar(&opts.noCache, "no-cache", false, "Hub targets: neither read nor write the on-disk HTTP cache (GLASSBOX_CACHE_DIR, default the user cache folder)")
 	c.Flags().DurationVar(&opts.timeout, "timeout", target.DefaultTimeout, "Hub targets: give up on an audit (lineage included) after this long")
 	c.Flags().DurationVar(&opts.wait, "wait", hub.DefaultWaitLimit, "Hub targets: the longest rate-limit wait to sit through (0: none); when the Hub asks for longer, fail at once saying until when")
+	c.Flags().BoolVar(&opts.noLinks, "no-links", false, "do not follow the card's links (GitHub code repositories through GITHUB_API_URL, Hub datasets named in the prose)")
 }
 
 // targetOptions turns the flags into the options of package target, with a progress bar on a
@@ -137,7 +152,7 @@ func addHubFlags(c *cobra.Command, opts *auditOptions) {
 func targetOptions(opts auditOptions, stderr io.Writer) target.Options {
 	return target.Options{
 		Verify: opts.verify, Weights: opts.weights, NoCache: opts.noCache, Version: version,
-		Timeout: opts.timeout, Wait: waitOption(opts.wait),
+		Timeout: opts.timeout, Wait: waitOption(opts.wait), Links: !opts.noLinks,
 		Progress: func(desc string, total int64) (source.Progress, func()) {
 			f, ok := stderr.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -228,8 +243,9 @@ func newSnapshot(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "snapshot TARGET --output FILE",
 		Short: "Save what glassbox reads of a release, for offline and repeatable audits",
 		Long: `Read a release and save the snapshot (file inventory, hashes, the text files that matter,
-weights header facts) as JSON. 'glassbox scan FILE' on the snapshot gives the same report as
-scanning the release itself, byte for byte.`,
+weights header facts) as JSON, with the repositories and datasets its card links to as they were
+read (see 'glassbox scan --help'; --no-links leaves them out). 'glassbox scan FILE' on the
+snapshot gives the same report as scanning the release itself, byte for byte, with no network.`,
 		Args: exactArgs(1, "one TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rel, err := readTarget(cmd.Context(), args[0], opts, stderr)

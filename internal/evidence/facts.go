@@ -232,6 +232,8 @@ type Facts struct {
 	Usage []UsageInfo `json:"usage,omitempty"`
 	// Access says how downloads are granted (Hub gating, the gate's form).
 	Access Access `json:"access"`
+	// Linked lists the code repositories the card links to (linked.go).
+	Linked []LinkedRepo `json:"linked,omitempty"`
 }
 
 // Component returns the component with the given MOF id.

@@ -42,6 +42,8 @@ type Release struct {
 	// Datasets are the datasets the card names, in card order, each read as its own Release
 	// (dataset card and licence files), stubbed like Parents when unreadable.
 	Datasets []*Release `json:"datasets,omitempty"`
+	// Linked are the code repositories the card links to, read one level deep (linked.go).
+	Linked []*Linked `json:"linked,omitempty"`
 }
 
 // HubInfo is the Hugging Face Hub's metadata for one model or dataset repository, as the API
@@ -154,6 +156,11 @@ func (r *Release) Sort() {
 	}
 	for _, d := range r.Datasets {
 		d.Sort()
+	}
+	for _, l := range r.Linked {
+		if l.Release != nil {
+			l.Release.Sort()
+		}
 	}
 }
 

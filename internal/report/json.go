@@ -37,6 +37,9 @@ type Document struct {
 	Findings   []evidence.Finding   `json:"findings"`
 	Evidence   []evidence.Evidence  `json:"evidence"`
 	Summary    Summary              `json:"summary"`
+
+	// Linked lists the code repositories the card links to (absent when it links none).
+	Linked []evidence.LinkedRepo `json:"linked,omitempty"`
 }
 
 // Tier is the headline G7 label with its reasons.
@@ -108,7 +111,7 @@ func Build(a *assess.Assessment) *Document {
 		Tier:       Tier{Label: a.Tier.Label, Reasons: a.Tier.Reasons},
 		Frameworks: map[string]any{},
 		Components: f.Components, Licenses: f.Licenses, Weights: f.Weights, Library: f.Library,
-		Datasets: f.Datasets, Lineage: f.Lineage, Artifacts: f.Artifacts, Claims: f.Claims,
+		Datasets: f.Datasets, Lineage: f.Lineage, Linked: f.Linked, Artifacts: f.Artifacts, Claims: f.Claims,
 		Findings: f.Findings, Evidence: f.Evidence,
 		Summary: Summary{ComponentsTotal: len(f.Components), Findings: map[string]int{}},
 	}

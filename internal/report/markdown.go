@@ -110,6 +110,9 @@ func Markdown(w io.Writer, a *assess.Assessment) error {
 		}
 		fmt.Fprintln(b)
 	}
+	if len(f.Linked) > 0 {
+		fmt.Fprintf(b, "## Linked repositories\n\n%s\n\n", mdText(strings.TrimPrefix(linkedLine(f.Linked), "linked: ")))
+	}
 	if len(f.Artifacts) > 0 {
 		fmt.Fprintln(b, "## Model files")
 		fmt.Fprintln(b)

@@ -115,6 +115,9 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 		}
 		fmt.Fprintf(b, "datasets: %s%s\n", strings.Join(parts, ", "), evRefs(datasetEvidence(f.Datasets)))
 	}
+	if len(f.Linked) > 0 {
+		fmt.Fprintln(b, linkedLine(f.Linked))
+	}
 	if opt.Explain {
 		textFrameworks(b, p, a)
 	}

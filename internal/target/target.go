@@ -1,5 +1,5 @@
 // Package target turns any TARGET the CLI, the server or the census is given (a local folder, a
-// snapshot file, hf:ORG/NAME[@REV] or a Hub URL) into a Release and an Assessment: the one place
+// snapshot file, hf:ORG/NAME[@REV] or a Hub URL, gh:ORG/REPO[@REF] or a GitHub URL) into a Release and an Assessment: the one place
 // where target forms are dispatched, the Hub's offline fallback is decided and --verify is
 // orchestrated. Callers only map its errors to their own vocabulary (exit codes, HTTP statuses).
 package target
@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"os"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/source/github"
 	"github.com/glassbox-dev/glassbox/internal/source/hub"
 )
 
@@ -66,6 +68,13 @@ type Options struct {
 	Wait time.Duration
 	// Sleep, when set, replaces the Hub client's waits between retries (tests).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Links follows the card's links out of the repository (code repositories on GitHub, Hub
+	// datasets named in the prose) for folder, Hub and GitHub targets; never for snapshots.
+	// Off by default so that library callers and the evaluation harness stay offline.
+	Links bool
+	// GitHub is the client for linked repositories and gh: targets; nil means one configured
+	// from the environment (GITHUB_API_URL, GITHUB_TOKEN or GH_TOKEN).
+	GitHub *github.Client
 }
 
 // DefaultTimeout bounds one Hub audit when Options.Timeout is zero.
@@ -91,17 +100,29 @@ func Read(ctx context.Context, target string, opts Options) (*release.Release, e
 	}
 	var rel *release.Release
 	var err error
-	if hub.IsTarget(target) {
+	follow := opts.Links
+	switch {
+	case hub.IsTarget(target):
 		t, perr := hub.ParseTarget(target)
 		if perr != nil {
 			return nil, usage("%v", perr)
 		}
 		rel, err = readHub(ctx, t, opts)
-	} else {
+	case github.IsTarget(target):
+		t, perr := github.ParseTarget(target)
+		if perr != nil {
+			return nil, usage("%v", perr)
+		}
+		rel, err = readGitHub(ctx, t, opts)
+	default:
+		follow = follow && isDir(target)
 		rel, err = source.Open(ctx, target)
 	}
 	switch {
 	case err == nil:
+		if follow {
+			followLinks(ctx, rel, opts)
+		}
 		return rel, nil
 	case errors.Is(err, source.ErrUnsupported):
 		return nil, &Error{Usage, err}
@@ -168,6 +189,22 @@ func hollow(rel *release.Release) error {
 		more = fmt.Sprintf(" (and %d more failed reads)", n)
 	}
 	return fmt.Errorf("%w: %s: nothing could be read: %s: %s%s", source.ErrUnreadable, rel.Target, first.Path, first.Error, more)
+}
+
+// readGitHub reads a release published as a GitHub repository.
+func readGitHub(ctx context.Context, t github.Target, opts Options) (*release.Release, error) {
+	rel, _, err := github.Fetch(ctx, githubClient(opts), t, github.DefaultOptions)
+	if err != nil {
+		return nil, err
+	}
+	rel.Target = github.Target{Owner: t.Owner, Name: t.Name, Ref: t.Ref}.String()
+	return rel, nil
+}
+
+// isDir reports whether p is a folder (a snapshot file's links were followed when it was made).
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 // AuditRelease verifies (when asked) and assesses a release already read from target.

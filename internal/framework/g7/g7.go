@@ -210,6 +210,9 @@ func componentTerms(f *evidence.Facts, id component.ID, criterion, fix string) f
 	default:
 		r.Result, r.Detail, r.Fix = framework.Fail, strings.ToLower(c.Name)+" under "+c.License+", not an Open Source licence", fix
 	}
+	if strings.HasPrefix(c.Note, "in linked repository") || strings.HasPrefix(c.Note, "linked ") {
+		r.Detail += "; " + c.Note // where a linked repository put it, or why it was not read
+	}
 	return r
 }
 
