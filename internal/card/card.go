@@ -11,8 +11,10 @@ package card
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Card is what one model card declares, field by field, as written.
@@ -54,6 +56,9 @@ type Card struct {
 	GatedFields []string
 	// NewVersion is the `new_version` repository that supersedes this one.
 	NewVersion string
+	// FrontMatterLine is the line of the `---` that opens the front matter, 0 when the card
+	// has none that the Hub reads (see locateFrontMatter).
+	FrontMatterLine int
 	// Raw is the whole front matter as decoded YAML (maps, slices, strings, numbers, bools) for
 	// detectors that need keys this type does not name. Nil when there is no front matter.
 	Raw map[string]any
@@ -158,9 +163,21 @@ type Problem struct {
 	Message string
 }
 
+// Options say how the card's bytes were obtained.
+type Options struct {
+	// Truncated says data is only the first part of a larger file (release.Text.Truncated),
+	// so that a front matter left open is reported as cut, not as never closed.
+	Truncated bool
+}
+
 // Parse reads a model card. path is only recorded; data is the file's content. Parse never
 // fails and never panics: what it cannot read ends up in Card.Problems.
 func Parse(path string, data []byte) *Card {
+	return ParseWith(path, data, Options{})
+}
+
+// ParseWith is Parse for a card read under opt.
+func ParseWith(path string, data []byte, opt Options) *Card {
 	c := &Card{Path: path}
 	defer func() {
 		// The YAML parser is third-party code fed untrusted input; a panic there must cost
@@ -174,12 +191,12 @@ func Parse(path string, data []byte) *Card {
 	lines := splitLines(string(data))
 
 	bodyStart := 0 // index into lines
-	if fmEnd, ok := frontMatterEnd(lines); ok {
-		c.parseFrontMatter(lines[1:fmEnd], 2)
-		bodyStart = fmEnd + 1
-	} else if len(lines) > 0 && isDelimiter(lines[0]) {
-		// The Hub itself reads an unclosed block as Markdown, so we do too.
-		c.addProblem(1, "front matter opened on line 1 is never closed by a --- line; the file is read as Markdown only")
+	if b, ok := locateFrontMatter(lines); ok {
+		c.FrontMatterLine = b.open + 1
+		c.parseFrontMatter(lines[b.first:b.end], b.first+1)
+		bodyStart = b.close + 1
+	} else if msg := unreadFrontMatter(lines, opt, len(data)); msg != "" {
+		c.addProblem(firstContentLine(lines)+1, msg)
 	}
 
 	if bodyStart < len(lines) {
@@ -194,37 +211,121 @@ func Parse(path string, data []byte) *Card {
 	return c
 }
 
-// splitLines splits on "\n" and drops one trailing "\r" per line, so CRLF files keep their line
-// numbers. A file ending in "\n" has an empty last line, as editors count it.
+// splitLines splits at line endings as Markdown defines them ("\n", "\r\n" or a lone "\r"), so
+// CRLF files keep their line numbers. A file ending in a line ending has an empty last line,
+// as editors count it.
 func splitLines(s string) []string {
 	if s == "" {
 		return nil
 	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
+	if strings.Contains(s, "\r") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	return lines
+	return strings.Split(s, "\n")
 }
 
-// isDelimiter reports whether a line opens or closes front matter. The Hub accepts trailing
-// spaces after the dashes.
-func isDelimiter(line string) bool {
-	return strings.TrimRight(line, " \t") == "---"
+// fmBlock is where the front matter sits, as indexes into the card's lines.
+type fmBlock struct {
+	open  int // the opening --- line
+	first int // the first YAML line
+	end   int // one past the last YAML line
+	close int // the closing --- line
 }
 
-// frontMatterEnd returns the index of the line closing front matter that opens on the first
-// line.
-func frontMatterEnd(lines []string) (int, bool) {
-	if len(lines) == 0 || !isDelimiter(lines[0]) {
-		return 0, false
+// locateFrontMatter finds the front matter exactly where the Hub's own parser finds it (the
+// huggingface_hub library's REGEX_YAML_BLOCK, which it keeps in sync with the Hub server):
+//
+//   - before the opening `---` there may be any whitespace, blank lines included (a
+//     byte-order mark too: the Hub server's pattern, in JavaScript, counts it as whitespace);
+//   - the opening and closing lines are exactly `---`, with nothing after the dashes but the
+//     line ending (CRLF or LF); `--- ` or `----` does not open or close a block;
+//   - the block closes at the first `---` line after the first non-blank line following the
+//     opening (so `---`, blank line, `---` is an empty block, but `---` directly followed by
+//     `---` is no block at all).
+//
+// Metadata comes only from such a block; a `---` line anywhere else is Markdown.
+func locateFrontMatter(lines []string) (fmBlock, bool) {
+	o := firstContentLine(lines)
+	if o >= len(lines) || strings.TrimLeftFunc(lines[o], isHubSpace) != "---" {
+		return fmBlock{}, false
 	}
-	for i := 1; i < len(lines); i++ {
-		if isDelimiter(lines[i]) {
-			return i, true
+	first := o + 1
+	for first < len(lines) && lines[first] == "" {
+		first++
+	}
+	for c := first + 1; c < len(lines); c++ {
+		if lines[c] == "---" {
+			return fmBlock{open: o, first: first, end: c, close: c}, true
 		}
 	}
-	return 0, false
+	// The pattern backtracks: blank lines after the opening may end in the closing line.
+	if first < len(lines) && lines[first] == "---" && first-o >= 2 {
+		return fmBlock{open: o, first: first, end: first, close: first}, true
+	}
+	return fmBlock{}, false
+}
+
+// firstContentLine is the index of the first line with anything but whitespace.
+func firstContentLine(lines []string) int {
+	i := 0
+	for i < len(lines) && strings.TrimLeftFunc(lines[i], isHubSpace) == "" {
+		i++
+	}
+	return i
+}
+
+// isHubSpace is whitespace as the Hub's pattern reads it: Unicode white space, the
+// information separators Python counts as space, and the byte-order mark.
+func isHubSpace(r rune) bool {
+	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f || r == '\ufeff'
+}
+
+// unreadFrontMatter explains why a card that seems to open front matter has none the Hub
+// reads, or returns "" when it does not seem to. A card cut short by a size limit is reported
+// as cut, since its front matter may close further on.
+func unreadFrontMatter(lines []string, opt Options, size int) string {
+	o := firstContentLine(lines)
+	if o >= len(lines) {
+		return ""
+	}
+	open := strings.TrimSpace(lines[o])
+	if strings.Trim(open, "-") != "" || len(open) < 3 {
+		return ""
+	}
+	closing, content := -1, false
+	for i := o + 1; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if len(t) >= 3 && strings.Trim(t, "-") == "" {
+			closing = i
+			break
+		}
+		content = content || t != ""
+	}
+	switch {
+	case closing < 0 && open == "---" && opt.Truncated:
+		return fmt.Sprintf("the card was cut at %s before its front matter (opened on line %d) closes; the metadata is not read", byteSize(size), o+1)
+	case closing < 0 && open == "---":
+		return fmt.Sprintf("front matter opened on line %d is never closed by a --- line; the file is read as Markdown only", o+1)
+	case closing >= 0 && content:
+		return fmt.Sprintf("lines %d to %d look like front matter but the Hub does not read them as such (the opening and closing lines must be exactly ---); the metadata is not read", o+1, closing+1)
+	}
+	return ""
+}
+
+// byteSize writes a size as people say it: "1 MiB", "1.5 MiB", "512 KiB", "300 bytes". A
+// text cut inside a character may be a few bytes off the limit; it still reads "1 MiB".
+func byteSize(n int) string {
+	unit := func(v float64, name string) string {
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") + " " + name
+	}
+	switch {
+	case n >= 1<<20:
+		return unit(float64(n)/(1<<20), "MiB")
+	case n >= 1<<10:
+		return unit(float64(n)/(1<<10), "KiB")
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // maxProblems bounds Problems: a card with thousands of repeated keys needs a handful of

@@ -194,6 +194,42 @@ func TestParseFrontMatter(t *testing.T) {
 		in:   "\ufeff---\nlicense: mit\n---\n",
 		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
 	}, {
+		name: "blank lines and spaces before the opening line",
+		in:   "\n  \n\t\n  ---\nlicense: mit\n---\n# Title\n",
+		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 5}},
+	}, {
+		name: "byte-order mark, blank line and CRLF together",
+		in:   "\ufeff\r\n---\r\n\r\nlicense: apache-2.0\r\ndatasets:\r\n- a/b\r\n---\r\nBody\r\n",
+		want: meta{License: []string{"apache-2.0"}, Datasets: []string{"a/b"}, FieldLines: map[string]int{"license": 4, "datasets": 5}},
+	}, {
+		name: "lone CR line endings",
+		in:   "---\rlicense: mit\r---\rBody\r",
+		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
+	}, {
+		name:     "an opening line with trailing spaces is no front matter for the Hub",
+		in:       "--- \nlicense: mit\n---\n",
+		problems: []wantProblem{{1, "the Hub does not read them as such"}},
+	}, {
+		name:     "four dashes are no front matter for the Hub",
+		in:       "----\ntags:\n- conversational\n----\n# Bot\n",
+		problems: []wantProblem{{1, "exactly ---"}},
+	}, {
+		// The YAML then holds two documents, which the Hub's library refuses too.
+		name:     "a closing line with trailing text does not close",
+		in:       "---\nlicense: mit\n--- # end\ndatasets: [x]\n---\n",
+		want:     meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
+		problems: []wantProblem{{2, "more than one YAML document"}},
+	}, {
+		name: "a later --- line is Markdown, not metadata",
+		in:   "# Title\n\n---\nlicense: mit\n---\n",
+	}, {
+		name: "blank lines then a closing line make an empty block",
+		in:   "---\n\n---\nlicense: mit\n",
+	}, {
+		name:     "a rule on the first line is reported as an unclosed block",
+		in:       "---\n            Summary of the model\n",
+		problems: []wantProblem{{1, "never closed"}},
+	}, {
 		name:     "front matter never closed",
 		in:       "---\nlicense: mit\n# Title\n",
 		problems: []wantProblem{{1, "never closed"}},
@@ -525,15 +561,19 @@ func TestFrontMatterLimits(t *testing.T) {
 		license: []string{"mit"},
 	}, {
 		name:     "deeply nested brackets are not parsed",
-		in:       "---\nlicense: mit\ntags: " + strings.Repeat("[", maxFlowDepth+1) + "\n---\n",
-		problems: []wantProblem{{2, "brackets nest more than"}},
+		in:       "---\nlicense: mit\ntags: " + strings.Repeat("[", 64) + "\n---\n",
+		problems: []wantProblem{{3, "nest more than 64 deep"}},
+	}, {
+		name:     "deeply nested mappings are not parsed",
+		in:       "---\nlicense: mit\n" + nestedKeys(70) + "---\n",
+		problems: []wantProblem{{67, "nest more than 64 deep"}},
 	}, {
 		name: "aliases that multiply are cut off",
 		in: "---\nlicense: mit\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" +
 			"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n" +
 			"e: [*d, *d, *d, *d, *d, *d, *d, *d]\n---\n",
 		license:  []string{"mit"},
-		problems: []wantProblem{{6, "aliases expand beyond"}},
+		problems: []wantProblem{{7, "e: aliases expand the document beyond 10000 values"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -555,5 +595,34 @@ func TestProblemsAreBounded(t *testing.T) {
 	}
 	if last := c.Problems[maxProblems]; !strings.Contains(last.Message, "not listed") {
 		t.Errorf("last problem = %+v, want a note that more were found", last)
+	}
+}
+
+// nestedKeys is a mapping nested depth deep by indentation.
+func nestedKeys(depth int) string {
+	var b strings.Builder
+	for i := range depth {
+		b.WriteString(strings.Repeat(" ", i) + "k:\n")
+	}
+	return b.String()
+}
+
+// TestTruncatedCard: a card cut by the reader's 1 MiB limit inside its front matter is reported
+// as cut, not as a front matter that never closes.
+func TestTruncatedCard(t *testing.T) {
+	t.Parallel()
+	data := []byte("---\nlicense: mit\nextra_gated_prompt: |\n")
+	for len(data) < 1<<20 {
+		data = append(data, "  I agree to the terms of use.\n"...)
+	}
+	data = data[:1<<20]
+	cut := ParseWith("README.md", data, Options{Truncated: true})
+	checkProblems(t, cut.Problems, []wantProblem{{1, "cut at 1 MiB before its front matter"}})
+	whole := Parse("README.md", data)
+	checkProblems(t, whole.Problems, []wantProblem{{1, "never closed"}})
+	// A truncated card whose front matter closed is read as usual.
+	ok := ParseWith("README.md", []byte("---\nlicense: mit\n---\n# Card\n"), Options{Truncated: true})
+	if len(ok.Problems) != 0 || len(ok.License) != 1 {
+		t.Errorf("closed front matter in a truncated card: problems %v, licence %v", ok.Problems, ok.License)
 	}
 }

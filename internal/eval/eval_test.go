@@ -37,6 +37,8 @@ func TestRowBar(t *testing.T) {
 		{"below 90%", Row{Passed: 21, Total: 27, Bar: 90}, false, "21/27", "≥90%", "FAIL"},
 		{"items vanished", Row{Passed: 26, Total: 26, Want: 27, Bar: 100}, false, "26/26 (want 27 items)", "all", "FAIL"},
 		{"nothing compared", Row{Bar: 90}, false, "0/0", "≥90%", "FAIL"},
+		{"99.5% met", Row{Passed: 1446, Total: 1453, BarTenths: 995}, true, "1446/1453", "≥99.5%", "ok"},
+		{"99.5% missed", Row{Passed: 1445, Total: 1453, BarTenths: 995}, false, "1445/1453", "≥99.5%", "FAIL"},
 		{"unreadable data", Row{Passed: 5, Total: 5, Bar: 100, Err: "no such file"}, false, "error", "all", "FAIL"},
 	}
 	for _, tt := range tests {
@@ -101,7 +103,7 @@ func TestRunEmptyDir(t *testing.T) {
 			t.Errorf("%s / %s: ok %v, error %q; want a failing row with the read error", r.Area, r.Measure, r.OK(), r.Err)
 		}
 	}
-	for _, a := range []string{"MOT parity", osaiArea, licenceArea, pickleArea, ggufArea, safetensorsArea, cardArea} {
+	for _, a := range []string{"MOT parity", osaiArea, licenceArea, pickleArea, ggufArea, safetensorsArea, cardArea, hubCardArea} {
 		if !areas[a] {
 			t.Errorf("area %s has no row", a)
 		}
@@ -137,6 +139,11 @@ func TestRunRealData(t *testing.T) {
 		cardArea + " / datasets (front matter) (labels.tsv datasets)":                                          "27/27",
 		cardArea + " / inherited licence conflict vs license-conflict finding (labels.tsv inherited_conflict)": "25/27",
 		cardArea + " / open-source claim in the prose (labels.tsv claims_open_source)":                         "26/27",
+		hubCardArea + " / front matter found where the Hub's library finds it (oracle.jsonl yaml_block)":       "1500/1500",
+		hubCardArea + " / license as written, cards the library parses (oracle.jsonl)":                         "1453/1453",
+		hubCardArea + " / base_model as written, cards the library parses (oracle.jsonl)":                      "1453/1453",
+		hubCardArea + " / datasets as written, cards the library parses (oracle.jsonl)":                        "1453/1453",
+		hubCardArea + " / cards the library refuses get card-unparseable (oracle.jsonl ok false)":              "47/47",
 	}
 	for key, result := range want {
 		r, ok := rows[key]
@@ -248,5 +255,52 @@ func TestOSAIIndexRow(t *testing.T) {
 	}
 	if len(rep.Disagreements) != 2 || rep.Disagreements[0].Glassbox != "0.5001" || !strings.Contains(rep.Disagreements[1].Glassbox, "no record") {
 		t.Errorf("disagreements %+v", rep.Disagreements)
+	}
+}
+
+// TestCardsHubArea scores a tiny cards-hub of our own: agreement, a disagreement per field, a
+// refused card that gets its finding, and the front matter the library does not see.
+func TestCardsHubArea(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cards := map[string]string{
+		"a": "---\nlicense: [mit, apache-2.0]\nbase_model: org/base\ndatasets: d1\n---\n# A\n",
+		"b": "---\nlicense: other\nlicense_name: acme\nlicense_link: LICENSE\n---\n",
+		"c": "# C\n\n---\nlicense: mit\n---\n",
+		"d": "---\nmodel-index:\n- name: m\n  results:\n  - task: {type: t}\n    metrics: []\n---\n",
+	}
+	oracle := `{"id": "a", "ok": true, "license": ["mit", "apache-2.0"], "base_model": "org/base", "datasets": ["d1"], "yaml_block": true}
+{"id": "b", "ok": true, "license": "other", "license_name": "acme", "license_link": "OTHER", "yaml_block": true}
+{"id": "c", "ok": true, "license": null, "datasets": ["x"], "yaml_block": false}
+{"id": "d", "ok": false, "error": "KeyError 'dataset'", "yaml_block": true}
+`
+	for id, text := range cards {
+		if err := os.MkdirAll(filepath.Join(dir, "cards-hub", id), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "cards-hub", id, "README.md"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cards-hub", "oracle.jsonl"), []byte(oracle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := &Report{}
+	cardsHub(dir, rep)
+	var got []string
+	for _, r := range rep.Rows {
+		got = append(got, r.Result())
+	}
+	want := "4/4 (want 1500 items) 2/3 (want 1453 items) 3/3 (want 1453 items) 2/3 (want 1453 items) 1/1 (want 47 items)"
+	if strings.Join(got, " ") != want {
+		t.Errorf("rows %q, want %q", strings.Join(got, " "), want)
+	}
+	var ds []string
+	for _, d := range rep.Disagreements {
+		ds = append(ds, d.ID+"|"+d.Field+"|"+d.Glassbox+"|"+d.Expected)
+	}
+	wantD := "b|license|other name=acme link=LICENSE|other name=acme link=OTHER c|datasets||x"
+	if strings.Join(ds, " ") != wantD {
+		t.Errorf("disagreements %q, want %q", strings.Join(ds, " "), wantD)
 	}
 }
