@@ -10,8 +10,6 @@ type known struct {
 // field (disagreementKey). A disagreement missing here is reported as unreviewed; an entry
 // whose disagreement has gone away is harmless. Reasons do not change a row's score.
 var knownDisagreements = map[string]known{
-	disagreementKey(cardArea, "c30-salesforce--xlam-2-3b-fc-r-gguf", "claims_open_source"): {LabelWrong,
-		`the only sentence is a comparison, "other open-source models like DeepSeek v3"; the label's notes call it implicit, the corpus convention counts a claim only where the prose calls the model itself open source, and c07's like comparison ("outperform open-source chat models") is labelled no`},
 	disagreementKey(cardArea, "c20-bartowski--l3-8b-stheno-v3.2-gguf", "inherited_conflict"): {Ambiguous,
 		`no base_model key; the Llama 3 lineage rests only on the "L3" in the name (the label says "inferred"), and the corpus convention says unknown when the upstream family is not stated`},
 	disagreementKey(cardArea, "c30-salesforce--xlam-2-3b-fc-r-gguf", "inherited_conflict"): {Ambiguous,
