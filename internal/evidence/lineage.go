@@ -90,8 +90,17 @@ func (v *view) proseLineage() {
 		}
 	}
 	seen := map[string]bool{}
-	for _, pb := range v.card.ProseBases {
+	// Only sentences about this release count (card.ReleaseBases); a "Base model: org/name"
+	// line names a repository.
+	names := []string{v.rel.Name}
+	if v.rel.Hub != nil {
+		names = append(names, v.rel.Hub.ID)
+	}
+	for _, pb := range v.card.ReleaseBases(names...) {
 		e, ok := v.cat.KnownFamily(pb.Name)
+		if !ok && strings.Contains(pb.Name, "/") {
+			e, ok = v.cat.KnownBase(pb.Name)
+		}
 		if !ok || seen[e.Key] {
 			continue
 		}
