@@ -145,6 +145,11 @@ type Paper struct {
 	// TechnicalReport is true when the mention says "technical report" or "tech report":
 	// the MOF counts a technical report as a component of its own.
 	TechnicalReport bool
+	// Own says how the card presents the paper as the model's own (see OwnPapers), or is ""
+	// when the card only cites it.
+	Own string
+	// Title is the link text or the BibTeX title the paper is mentioned with.
+	Title string
 }
 
 // ClaimOpenSource is the kind of claim that the model, its release or its base is open source.

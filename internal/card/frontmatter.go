@@ -660,12 +660,12 @@ func (fm *frontMatter) fill() {
 	// Papers the metadata links: the `arxiv` key some tools write and the Hub's arxiv: tags.
 	for _, id := range fm.list("arxiv") {
 		if m := arxivIDRe.FindString(id); m != "" {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m), Line: c.FieldLines["arxiv"]})
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m), Line: c.FieldLines["arxiv"], Own: OwnTag})
 		}
 	}
 	for _, t := range c.Tags {
 		if m := arxivTag.FindStringSubmatch(t); m != nil {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: c.FieldLines["tags"]})
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: c.FieldLines["tags"], Own: OwnTag})
 		}
 	}
 }

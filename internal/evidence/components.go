@@ -316,7 +316,8 @@ func (v *view) datasetsComponent() []found {
 
 func (v *view) technicalReport() []found {
 	out := filesMatching(techReportRe)(v)
-	for _, p := range v.card.Papers {
+	// Only the papers the card presents as the model's own (card.OwnPapers), not cited ones.
+	for _, p := range v.card.OwnPapers(v.releaseNames()...) {
 		if p.TechnicalReport {
 			out = append(out, found{loc: paperLoc(p), ev: v.cardLine(p.Line, p.URL)})
 		}
@@ -331,7 +332,7 @@ func (v *view) researchPaper() []found {
 			out = append(out, found{loc: f.Path, ev: v.inventory(f.Path), path: f.Path})
 		}
 	}
-	for _, p := range v.card.Papers {
+	for _, p := range v.card.OwnPapers(v.releaseNames()...) {
 		if !p.TechnicalReport {
 			out = append(out, found{loc: paperLoc(p), ev: v.cardLine(p.Line, paperExcerpt(p))})
 		}
