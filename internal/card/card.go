@@ -115,6 +115,9 @@ type Heading struct {
 	Level int    // 1 to 6
 	Text  string // without the # markers or HTML tags
 	Line  int
+	// Pseudo marks a bold line standing alone as a heading ("**Training Data**"), as cards
+	// often write them; it gets level 6, so its section ends at the next heading of any kind.
+	Pseudo bool
 }
 
 // Link is one link found in the body.

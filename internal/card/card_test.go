@@ -281,24 +281,24 @@ func TestParseBody(t *testing.T) {
 		name:      "body after front matter keeps file line numbers",
 		in:        "---\nlicense: mit\n---\n# Tiny\n\n## Uses\n",
 		bodyStart: 4, body: "# Tiny\n\n## Uses\n",
-		headings: []Heading{{1, "Tiny", 4}, {2, "Uses", 6}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 4}, {Level: 2, Text: "Uses", Line: 6}},
 	}, {
 		name:      "bad YAML still gives the body",
 		in:        "---\nlicense: [mit\n---\n# Tiny\n",
 		bodyStart: 4, body: "# Tiny",
 		problems: []wantProblem{{2, "invalid YAML"}},
-		headings: []Heading{{1, "Tiny", 4}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 4}},
 	}, {
 		name:      "CRLF is normalised in Body",
 		in:        "---\r\nlicense: mit\r\n---\r\nTitle\r\n=====\r\n",
 		bodyStart: 4, body: "Title\n=====\n",
-		headings: []Heading{{1, "Title", 4}},
+		headings: []Heading{{Level: 1, Text: "Title", Line: 4}},
 	}, {
 		name:      "unclosed front matter is Markdown",
 		in:        "---\n# Tiny\n",
 		bodyStart: 1, body: "---\n# Tiny\n",
 		problems: []wantProblem{{1, "never closed"}},
-		headings: []Heading{{1, "Tiny", 2}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 2}},
 	}, {
 		name:      "front matter only",
 		in:        "---\nlicense: mit\n---",
@@ -307,7 +307,7 @@ func TestParseBody(t *testing.T) {
 		name:      "heading kinds; code and comments are not headings",
 		in:        "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
 		bodyStart: 1, body: "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
-		headings: []Heading{{1, "One", 1}, {2, "Two", 2}, {3, "Three bold", 10}},
+		headings: []Heading{{Level: 1, Text: "One", Line: 1}, {Level: 2, Text: "Two", Line: 2}, {Level: 3, Text: "Three bold", Line: 10}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -458,8 +458,8 @@ func TestTablesAndSections(t *testing.T) {
 	}
 	got := c.Sections(func(h Heading) bool { return h.Level == 2 })
 	want := []Section{
-		{Heading: Heading{2, "Evaluation", 3}, Text: "| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>", EndLine: 9, Tables: 2},
-		{Heading: Heading{2, "Training Data", 10}, Text: "Recipes.\n```\n| a | b |\n|---|---|\n```", EndLine: 16},
+		{Heading: Heading{Level: 2, Text: "Evaluation", Line: 3}, Text: "| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>", EndLine: 9, Tables: 2},
+		{Heading: Heading{Level: 2, Text: "Training Data", Line: 10}, Text: "Recipes.\n```\n| a | b |\n|---|---|\n```", EndLine: 16},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Sections mismatch (-want +got):\n%s", diff)
@@ -688,6 +688,62 @@ func TestOwnPapers(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestSectionsOf: sections by kind, with headings of any level, bold-line pseudo-headings and
+// tables (issue 10 #7).
+func TestSectionsOf(t *testing.T) {
+	t.Parallel()
+	in := "# Tiny\n\n" + // 1-2
+		"**Training Data**\n\nRecipes from 1990 to 2020, 2B tokens.\n\n" + // 3-6
+		"## Model Architecture\n\nA 12-layer decoder.\n\n" + // 7-10
+		"#### Benchmarks\n\n| Task | Score |\n|---|---|\n| quiz | 1 |\n\n" + // 11-16
+		"<h2>Intended Uses</h2>\n\nCooking.\n\n" + // 17-20
+		"**Bias, Risks, and Limitations:**\n\nIt burns toast.\n\n" + // 21-24
+		"## How to use\n\n```python\nload()\n```\n\n" + // 25-30
+		"This line is **bold** inside a sentence.\n**Not a heading** after prose.\n" + // 31-32
+		"\n**This bold line is a full sentence.**\n" // 33-35
+	c := Parse("README.md", []byte(in))
+	type got struct {
+		Text           string
+		Line, End, Tab int
+		Pseudo         bool
+	}
+	want := map[string][]got{
+		SectionArchitecture: {{"Model Architecture", 7, 16, 1, false}},
+		SectionTrainingData: {{"Training Data", 3, 6, 0, true}},
+		SectionEvaluation:   {{"Benchmarks", 11, 16, 1, false}},
+		SectionUses:         {{"Intended Uses", 17, 24, 0, false}},
+		SectionLimitations:  {{"Bias, Risks, and Limitations", 21, 24, 0, true}},
+		SectionHowToUse:     {{"How to use", 25, 35, 0, false}},
+	}
+	for _, k := range SectionKinds {
+		var g []got
+		for _, s := range c.SectionsOf(k) {
+			g = append(g, got{s.Heading.Text, s.Heading.Line, s.EndLine, s.Tables, s.Heading.Pseudo})
+		}
+		if diff := cmp.Diff(want[k], g); diff != "" {
+			t.Errorf("%s sections (-want +got):\n%s", k, diff)
+		}
+	}
+	if text := c.SectionsOf(SectionTrainingData)[0].Text; text != "Recipes from 1990 to 2020, 2B tokens." {
+		t.Errorf("training data text = %q", text)
+	}
+	for _, tt := range []struct {
+		heading string
+		kinds   []string
+	}{
+		{"Uses and Limitations", []string{SectionUses, SectionLimitations}},
+		{"Evaluation Data", []string{SectionEvaluation}},
+		{"Use with transformers", nil},
+		{"Terms of Use", nil},
+		{"Pretraining", []string{SectionTrainingData}},
+		{"2. Model Summary", []string{SectionArchitecture}},
+	} {
+		if got := KindsOf(Heading{Text: tt.heading}); !cmp.Equal(got, tt.kinds, cmpopts.EquateEmpty()) {
+			t.Errorf("KindsOf(%q) = %v, want %v", tt.heading, got, tt.kinds)
 		}
 	}
 }
