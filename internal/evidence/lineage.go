@@ -419,7 +419,7 @@ func (v *view) relatedCard(r *release.Release) *card.Card {
 	}
 	var c *card.Card
 	if t, ok := r.Text("README.md"); ok {
-		c = card.Parse("README.md", []byte(t.Content))
+		c = card.ParseWith("README.md", []byte(t.Content), card.Options{Truncated: t.Truncated})
 	}
 	if v.related == nil {
 		v.related = map[*release.Release]*card.Card{}
