@@ -42,20 +42,28 @@ var baseFieldRe = regexp.MustCompile(`(?i)^[\s\-*+>#|_]*(?:base|parent|foundatio
 // weights, and is skipped.
 func (c *Card) findProseBases(bl []bodyLine) {
 	seen := map[string]bool{}
-	add := func(pb ProseBase) bool {
+	// add records the base named at text[m[2]:m[3]] unless its line already named it; it
+	// reports false once ProseBases is full.
+	add := func(p paragraph, m []int, subject bool) bool {
 		if len(c.ProseBases) >= maxProseBases {
 			return false
 		}
-		key := strings.ToLower(pb.Name) + "\x00" + strconv.Itoa(pb.Line)
-		if !seen[key] {
-			seen[key] = true
-			c.ProseBases = append(c.ProseBases, pb)
+		name, line := p.text[m[2]:m[3]], p.lineAt(m[2])
+		key := strings.ToLower(name) + "\x00" + strconv.Itoa(line)
+		if seen[key] {
+			return true
 		}
+		seen[key] = true
+		pb := ProseBase{Name: name, Line: line, Excerpt: excerpt(p.text, m[0], m[1])}
+		if subject {
+			pb.Subject = subjectBefore(p.text, m[0])
+		}
+		c.ProseBases = append(c.ProseBases, pb)
 		return true
 	}
 	for _, p := range paragraphs(bl) {
-		if m := baseFieldRe.FindStringSubmatchIndex(p.text); m != nil {
-			if !add(ProseBase{Name: p.text[m[2]:m[3]], Line: p.lineAt(m[2]), Excerpt: excerpt(p.text, m[0], m[1])}) {
+		if mayBeBaseField(p.text) {
+			if m := baseFieldRe.FindStringSubmatchIndex(p.text); m != nil && !add(p, m, false) {
 				return
 			}
 		}
@@ -64,13 +72,18 @@ func (c *Card) findProseBases(bl []bodyLine) {
 				if len(m) > 4 && m[4] >= 0 {
 					continue // "based on the Llama architecture"
 				}
-				pb := ProseBase{Name: p.text[m[2]:m[3]], Line: p.lineAt(m[2]), Excerpt: excerpt(p.text, m[0], m[1]), Subject: subjectBefore(p.text, m[0])}
-				if !add(pb) {
+				if !add(p, m, true) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// mayBeBaseField is a cheap test for baseFieldRe: the label is within the first bytes.
+func mayBeBaseField(text string) bool {
+	head := strings.ToLower(text[:min(len(text), 48)])
+	return strings.Contains(head, "base") || strings.Contains(head, "parent") || strings.Contains(head, "foundation")
 }
 
 // subjectBefore returns the clause before a lineage phrase at off: from the start of its

@@ -2,6 +2,7 @@ package card
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -96,7 +97,7 @@ func (c *Card) findPapers(bl []bodyLine) {
 		}
 		entry, inEntry := entryOf[b.n]
 		lineOwn := entry.own
-		if !inEntry {
+		if !inEntry && c.mayMentionPaper(b, text) {
 			lineOwn = c.ownLine(b, text)
 		}
 		for ; li < len(c.Links) && c.Links[li].Line <= b.n; li++ {
@@ -129,6 +130,14 @@ func (c *Card) findPapers(bl []bodyLine) {
 			c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[1]), Line: b.n, TechnicalReport: lineReport, Own: lineOwn, Title: entry.title})
 		}
 	}
+}
+
+// mayMentionPaper is a cheap test for whether line b can mention a paper, so that the
+// regexps judging how it presents one run only where it might: a link on the line, or text
+// findArxiv or findDOIs could match.
+func (c *Card) mayMentionPaper(b bodyLine, text string) bool {
+	i := sort.Search(len(c.Links), func(i int) bool { return c.Links[i].Line >= b.n })
+	return i < len(c.Links) && c.Links[i].Line == b.n || findArxiv(text) != nil || strings.Contains(text, "10.")
 }
 
 // mentionsReport reports whether s says "technical report" or "tech report".
