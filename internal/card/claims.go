@@ -196,7 +196,7 @@ func (c *Card) addClaim(p paragraph, m []int, seen map[int]bool, judge func(stri
 }
 
 // foreignHints are cheap substrings one of which every foreignClaimRe match contains.
-var foreignHints = []string{"开源", "開源", "オープンソース", "오픈", "digo", "codice", "ouverte", "quelloffen", "исходн", "nguồn", "kaynak", "terbuka"}
+var foreignHints = []string{"开源", "開源", "オープンソース", "오픈", "digo", "codice", "sorgente", "ouvert", "quelloffen", "otwarto", "исходн", "nguồn", "kaynak", "terbuka", "المصدر", "सोर्स", "โอเพนซอร์ส"}
 
 func hasForeignHint(lower string) bool {
 	for _, h := range foreignHints {

@@ -20,7 +20,8 @@ import (
 // 开源/開源 (Chinese), オープンソース (Japanese), 오픈소스 (Korean), "código abierto" (Spanish),
 // "código aberto" (Portuguese), "codice aperto" (Italian), "source ouverte" (French),
 // "quelloffen" (German), "с открытым исходным кодом" (Russian), "mã nguồn mở" (Vietnamese),
-// "açık kaynak" (Turkish), "sumber terbuka" (Indonesian); "open source" itself in French,
+// "açık kaynak" (Turkish), "sumber terbuka" (Indonesian), "otwartoźródłowy" (Polish),
+// "مفتوح المصدر" (Arabic), "ओपन सोर्स" (Hindi), "โอเพนซอร์ส" (Thai); "open source" itself in French,
 // Italian, Spanish or German sentences ("modèle open source", "Open-Source-Modell"). The same
 // three questions are asked in each: is the release compared against them, is it negated, and
 // what noun does the phrase qualify (after it in English, Chinese, Japanese and Korean; before
@@ -31,7 +32,7 @@ import (
 // name a mailbox or a site, not the release.
 
 // foreignClaimRe matches the phrase in languages other than English.
-var foreignClaimRe = regexp.MustCompile(`(?i)开源|開源|オープンソース|오픈\s?소스|c[óo]digo\s+(?:abierto|aberto)|codice\s+aperto|source\s+ouverte|quelloffen\p{L}*|открыт\p{L}*\s+исходн\p{L}*\s+код\p{L}*|mã\s+nguồn\s+mở|açık\s+kaynak\p{L}*|sumber\s+terbuka`)
+var foreignClaimRe = regexp.MustCompile(`(?i)开源|開源|オープンソース|오픈\s?소스|c[óo]digo\s+(?:abierto|aberto)|codice\s+apert[oa]|sorgente\s+apert[oa]|source\s+ouverte?|quelloffen\p{L}*|otwartoźródłow\p{L}*|открыт\p{L}*\s+исходн\p{L}*\s+код\p{L}*|mã\s+nguồn\s+mở|açık\s+kaynak\p{L}*|sumber\s+terbuka|مفتوح(?:ة)?\s+المصدر|ओपन[\s-]?सोर्स|โอเพนซอร์ส`)
 
 // presupposers before the phrase make the release one of the open-source things named.
 var presupposers = map[string]bool{

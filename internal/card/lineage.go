@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ProseBase is a base model the prose names rather than the front matter: "as this model is
@@ -26,8 +27,9 @@ const maxProseBases = 20
 const proseName = `([A-Za-z][A-Za-z]*(?:[ -]?v?[0-9]+(?:\.[0-9]+)*)?)`
 
 var proseBaseRes = []*regexp.Regexp{
-	// "based on Llama 2", "fine-tuned version of Llama-2", "derived from Gemma", "built on Bloom"
-	regexp.MustCompile(`(?i)\b(?:based on|built (?:on top of|on|upon)|fine-?tuned (?:version )?(?:of|from|on top of)|derived from|a derivative of|continued pre-?training of)\s+(?:the\s+|Meta(?:'s)?\s+)?` + proseName + `\b([ -]+(?:architecture|tokenizer|design|recipe)\b)?`),
+	// "based on Llama 2", "fine-tuned version of Llama-2", "derived from Gemma", "built on Bloom",
+	// "trained on top of Mistral", "initialised from Qwen2.5"
+	regexp.MustCompile(`(?i)\b(?:based on|built (?:on top of|on|upon)|trained on top of|fine-?tuned (?:version )?(?:of|from|on top of)|derived from|a derivative of|continued pre-?training of|initiali[sz]ed (?:from|with)(?: the weights of)?)\s+(?:the\s+|Meta(?:'s)?\s+)?` + proseName + `\b([ -]+(?:architecture|tokenizer|design|recipe)\b)?`),
 	// "a Bloom fine-tuned model", "a Llama-2 based model"
 	regexp.MustCompile(`(?i)\ban?\s+` + proseName + `[ -]+(?:fine-?tuned|based|derived)\s+(?:model|version|checkpoint|variant)\b`),
 }
@@ -87,14 +89,18 @@ func mayBeBaseField(text string) bool {
 }
 
 // subjectBefore returns the clause before a lineage phrase at off: from the start of its
-// sentence, or the last ",", ";", ":", "(" or dash, up to off.
+// sentence, or the last ",", ";", ":" or dash, up to off, without parenthesised asides
+// ("Large Language Model (LLM) is").
 func subjectBefore(text string, off int) string {
-	s := sentenceBefore(text, off)
-	if i := strings.LastIndexAny(s, ",;:(—–"); i >= 0 {
+	s := parenRe.ReplaceAllString(sentenceBefore(text, off), " ")
+	if i := strings.LastIndexAny(s, ",;:—–"); i >= 0 {
 		s = s[i+1:]
 	}
 	return strings.TrimSpace(s)
 }
+
+// parenRe is a parenthesised aside, or an unclosed one's opening up to the end.
+var parenRe = regexp.MustCompile(`\([^()]*\)?`)
 
 // Lineage only about this release. Prose lineage belongs to the release only when its sentence
 // is about the release; a card that describes a family ("the distilled X-Llama-8B is derived
@@ -102,22 +108,24 @@ func subjectBefore(text string, off int) string {
 // The clause before the lineage phrase decides, in this order:
 //
 //  1. no subject at all ("Built on top of Mistral"), or one that starts with "it", "we" or
-//     "this", or says "this/our … model" ("this distilled model") make it the release's;
-//  2. words for other models ("distilled", "sibling", "other", "smaller", "larger", "each
-//     of", "these", "those", "the … models") make it another model's;
-//  3. other words for the release ("its", "us", "here") make it the release's;
-//  4. a model name (a word with a digit, or capitalised words joined by "-" or "/") makes it
-//     the release's only when it is one of the release's names (its repository or folder
-//     name, the card's title, the model-index names);
+//     "this", says "this/our … model" ("this distilled model") or "here" make it the
+//     release's;
+//  2. words for other models ("distilled", "sibling", "other", "smaller", "larger") make it
+//     another model's ("these models" and "all the models" include the release);
+//  3. other words for the release ("its", "us") make it the release's;
+//  4. otherwise the clause's first model name (a word with a digit or an inner capital:
+//     "X-Llama-8B", "IndoBERT") makes it the release's only when every part of that name is
+//     in one of the release's names (its repository or folder name, the card's title, the
+//     model-index names);
 //  5. anything else (a description: "A chat assistant fine-tuned from") is the release's.
 //
 // A "Base model: X" line is the card's own field and always the release's.
 
 var (
-	ownRe     = regexp.MustCompile(`(?i)\b(?:this|our)\s+(?:[\w-]+\s+){0,3}?(?:model|checkpoint|version|release|repository|repo|llm|adapter|variant)\b|^\W*(?:it|we|this)\b`)
-	siblingRe = regexp.MustCompile(`(?i)\b(?:distill\w*|siblings?|other|smaller|larger|bigger|each of|these|those|all of)\b|\bthe\b[^.]*\bmodels\b`)
+	ownRe     = regexp.MustCompile(`(?i)\b(?:this|our)\s+(?:[\w-]+\s+){0,3}?(?:model|checkpoint|version|release|repository|repo|llm|adapter|variant)\b|^\W*(?:it|we|this)\b|\bhere\b`)
+	siblingRe = regexp.MustCompile(`(?i)\b(?:distill\w*|siblings?|other|smaller|larger|bigger)\b`)
 	selfRe    = regexp.MustCompile(`(?i)\b(?:this|it|its|itself|we|our|us|here)\b`)
-	nameRe    = regexp.MustCompile(`[A-Za-z0-9][\w.]*(?:[-/][\w.]+)+|[A-Za-z][\w.]*[0-9][\w.]*|[0-9]+(?:\.[0-9]+)?[BbMm]\b`)
+	nameRe    = regexp.MustCompile(`[\pL\pN][\pL\pN_.]*(?:[-/][\pL\pN_.]+)*`)
 )
 
 // ReleaseBases returns the prose bases whose sentence is about the release (see above). names
@@ -163,25 +171,55 @@ func aboutRelease(subject string, names []string) bool {
 	if selfRe.MatchString(subject) {
 		return true
 	}
+	// The first model name is the sentence's subject; later ones are what it is compared with
+	// or built by.
 	for _, n := range nameRe.FindAllString(subject, -1) {
-		if !isOwnName(n, names) {
-			return false
+		if isModelName(n) {
+			return isOwnName(n, names)
 		}
 	}
 	return true
 }
 
-// isOwnName reports whether a model name in the prose is one of the release's names: equal to
-// one, or contained in one ("xLAM-2-3b-fc-r" in "xLAM-2-3b-fc-r-gguf"), ignoring case and
-// punctuation. A longer name that merely starts with the release's ("DeepSeek-R1-Distill-
-// Qwen-7B" against "DeepSeek-R1") is another model.
-func isOwnName(n string, names []string) bool {
-	k := alnum(n)
-	if k == "" {
-		return true
+// isModelName reports whether a word reads as a model's name rather than an ordinary word:
+// it has a digit ("Qwen2.5", "X-8B"), or a capital letter inside a part and a small letter
+// ("IndoBERT", "LLaMA", "Dialog-ELECTRA"). "Korean-English", "state-of-the-art" and acronyms
+// ("LLM", "GPU") do not.
+func isModelName(w string) bool {
+	prevLetter, inner, lower := false, false, false
+	for _, r := range w {
+		switch {
+		case unicode.IsDigit(r):
+			return true
+		case unicode.IsUpper(r) && prevLetter:
+			inner = true
+		case unicode.IsLower(r):
+			lower = true
+		}
+		prevLetter = unicode.IsLetter(r)
 	}
+	return inner && lower
+}
+
+// isOwnName reports whether a model name in the prose is one of the release's names: every
+// part of it ("LLaMA", "Omni" of "LLaMA-Omni") appears in one of the names ("Llama-3.1-8B-
+// Omni"), ignoring case and punctuation. A name with a part the release's names lack
+// ("DeepSeek-R1-Distill-Qwen-7B" against "DeepSeek-R1") is another model.
+func isOwnName(n string, names []string) bool {
+	parts := strings.FieldsFunc(n, func(r rune) bool { return r == '-' || r == '_' || r == '/' || r == '.' || r == ' ' })
 	for _, name := range names {
-		if strings.Contains(alnum(name), k) {
+		own := alnum(name)
+		if own == "" {
+			continue
+		}
+		all := true
+		for _, p := range parts {
+			if k := alnum(p); k != "" && !strings.Contains(own, k) {
+				all = false
+				break
+			}
+		}
+		if all {
 			return true
 		}
 	}
