@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard/bombs"
 )
 
 // meta is the part of a Card that comes from the front matter, for table comparisons.
@@ -602,7 +604,7 @@ func TestFrontMatterLimits(t *testing.T) {
 		problems: []wantProblem{{3, "nest more than 64 deep"}},
 	}, {
 		name:     "deeply nested mappings are not parsed",
-		in:       "---\nlicense: mit\n" + nestedKeys(70) + "---\n",
+		in:       "---\nlicense: mit\n" + bombs.Indented(70) + "---\n",
 		problems: []wantProblem{{67, "nest more than 64 deep"}},
 	}, {
 		name: "aliases that multiply are cut off",
@@ -633,15 +635,6 @@ func TestProblemsAreBounded(t *testing.T) {
 	if last := c.Problems[maxProblems]; !strings.Contains(last.Message, "not listed") {
 		t.Errorf("last problem = %+v, want a note that more were found", last)
 	}
-}
-
-// nestedKeys is a mapping nested depth deep by indentation.
-func nestedKeys(depth int) string {
-	var b strings.Builder
-	for i := range depth {
-		b.WriteString(strings.Repeat(" ", i) + "k:\n")
-	}
-	return b.String()
 }
 
 // TestTruncatedCard: a card cut by the reader's 1 MiB limit inside its front matter is reported

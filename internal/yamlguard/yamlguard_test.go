@@ -6,27 +6,13 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard/bombs"
 )
 
-// nestedBlock is a mapping nested depth deep by indentation.
-func nestedBlock(depth int) string {
-	var b strings.Builder
-	for i := range depth {
-		b.WriteString(strings.Repeat(" ", i) + "a:\n")
-	}
-	return b.String()
-}
+func nestedBlock(depth int) string { return bombs.Indented(depth) }
 
-// laughs is a billion-laughs document: levels anchors, each listing the previous one ten times.
-func laughs(levels int) string {
-	var b strings.Builder
-	b.WriteString("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
-	for i := 1; i < levels; i++ {
-		ref := "*l" + string(rune('0'+i-1))
-		b.WriteString("l" + string(rune('0'+i)) + ": &l" + string(rune('0'+i)) + " [" + strings.Repeat(ref+", ", 9) + ref + "]\n")
-	}
-	return b.String()
-}
+func laughs(levels int) string { return bombs.Laughs("", levels) }
 
 func TestCheck(t *testing.T) {
 	t.Parallel()

@@ -3,6 +3,8 @@ package mof
 import (
 	"strings"
 	"testing"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard/bombs"
 )
 
 // TestParseRecordRefusesYAMLBombs: a record nested thousands deep, or one whose aliases expand
@@ -10,16 +12,9 @@ import (
 // (a 100 KB nested record used to take gigabytes).
 func TestParseRecordRefusesYAMLBombs(t *testing.T) {
 	t.Parallel()
-	nested := "release:\n  name: X\n  components:\n" + strings.Repeat("- ", 50_000) + "x\n"
-	var laughs strings.Builder
-	laughs.WriteString("release:\n  name: X\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
-	for i := 1; i <= 9; i++ {
-		prev := "*a" + string(rune('0'+i-1))
-		laughs.WriteString("  a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [" + strings.Repeat(prev+", ", 9) + prev + "]\n")
-	}
 	for name, tt := range map[string]struct{ doc, want string }{
-		"nested": {nested, "line 4: collections nest more than 64 deep"},
-		"laughs": {laughs.String(), "aliases expand the document beyond 10000 values"},
+		"nested": {"release:\n  name: X\n  components:\n" + bombs.Dashes("", 50_000), "line 4: collections nest more than 64 deep"},
+		"laughs": {"release:\n  name: X\n" + bombs.Laughs("  ", 10), "line 6: aliases expand the document beyond 10000 values"},
 	} {
 		_, err := ParseRecord([]byte(tt.doc))
 		if err == nil || !strings.HasPrefix(err.Error(), "parsing MOT record: ") || !strings.Contains(err.Error(), tt.want) {
