@@ -195,11 +195,22 @@ func (c *Card) addClaim(p paragraph, m []int, seen map[int]bool, judge func(stri
 	c.Claims = append(c.Claims, Claim{Kind: ClaimOpenSource, Line: line, Excerpt: excerpt(p.text, m[0], m[1])})
 }
 
-// foreignHints are cheap substrings one of which every foreignClaimRe match contains.
-var foreignHints = []string{"开源", "開源", "オープンソース", "오픈", "digo", "codice", "sorgente", "ouvert", "quelloffen", "otwarto", "исходн", "nguồn", "kaynak", "terbuka", "المصدر", "सोर्स", "โอเพนซอร์ส"}
+// foreignHints are cheap substrings one of which every foreignClaimRe match contains; the
+// ASCII ones are all a paragraph of plain ASCII needs checking.
+var (
+	foreignHintsASCII = []string{"digo", "codice", "sorgente", "ouvert", "quelloffen", "kaynak", "terbuka"}
+	foreignHints      = append([]string{"开源", "開源", "オープンソース", "오픈", "otwarto", "исходн", "nguồn", "المصدر", "सोर्स", "โอเพนซอร์ส", "ódigo"}, foreignHintsASCII...)
+)
 
 func hasForeignHint(lower string) bool {
-	for _, h := range foreignHints {
+	hints := foreignHintsASCII
+	for i := 0; i < len(lower); i++ {
+		if lower[i] >= utf8.RuneSelf {
+			hints = foreignHints
+			break
+		}
+	}
+	for _, h := range hints {
 		if strings.Contains(lower, h) {
 			return true
 		}

@@ -240,7 +240,15 @@ func TestParseLargeInput(t *testing.T) {
 }
 
 func BenchmarkParseCorpus(b *testing.B) {
-	dir := corpusDir(b)
+	benchmarkParse(b, corpusDir(b))
+}
+
+// BenchmarkParseHubCards parses the 1,500 real Hub cards of ../shared/eval/cards-hub.
+func BenchmarkParseHubCards(b *testing.B) {
+	benchmarkParse(b, filepath.Join(filepath.Dir(corpusDir(b)), "cards-hub"))
+}
+
+func benchmarkParse(b *testing.B, dir string) {
 	paths, _ := filepath.Glob(filepath.Join(dir, "*", "README.md"))
 	if len(paths) == 0 {
 		b.Skipf("card corpus not found at %s", dir)
