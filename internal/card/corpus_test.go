@@ -155,9 +155,11 @@ func TestCorpus(t *testing.T) {
 func checkInvariants(t *testing.T, data []byte, c *Card) {
 	t.Helper()
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// Lines end as Markdown ends them: "\r\n", "\n" or a lone "\r".
 	n := 0
 	if len(data) > 0 {
-		n = bytes.Count(data, []byte("\n")) + 1
+		d := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		n = bytes.Count(d, []byte("\n")) + bytes.Count(d, []byte("\r")) + 1
 	}
 	in := func(what string, line, lo int) {
 		if line < lo || line > n {
