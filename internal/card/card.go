@@ -72,13 +72,16 @@ type Card struct {
 	// BodyStartLine is the file line on which Body begins: 1 without front matter, the line
 	// after the closing `---` otherwise, and 0 when the file ends at the closing `---`.
 	BodyStartLine int
-	// Headings lists ATX, setext and single-line HTML headings outside code blocks.
+	// Headings lists ATX, setext and single-line HTML headings outside code blocks, and bold
+	// lines standing alone (Heading.Pseudo). SectionsOf gives the sections by what they are
+	// about (architecture, training data, evaluation, uses, limitations, how to use).
 	Headings []Heading
 	// Links lists Markdown links and images, link reference definitions, HTML <a href> and
 	// <img src>, and bare URLs, in file order.
 	Links []Link
 	// Papers lists references to papers and reports: arXiv ids, DOIs, PDF links, BibTeX
-	// entries, and the `arxiv` key or `arxiv:` tags of the front matter.
+	// entries, and the `arxiv` key or `arxiv:` tags of the front matter. Most are cited
+	// references; OwnPapers gives those the card presents as the model's own.
 	Papers []Paper
 	// Tables counts Markdown and HTML tables outside code blocks.
 	Tables int
@@ -86,10 +89,12 @@ type Card struct {
 	// can be told from the rest of the card.
 	TableLines []int
 	// Claims lists the places where the prose calls the model, its release or its base open
-	// source.
+	// source, or places it among open-source models, in any of the languages claims.go and
+	// claims_lang.go know.
 	Claims []Claim
-	// ProseBases lists base models named in the prose ("based on Llama 2"), for cards whose
-	// front matter has no base_model or one nobody knows.
+	// ProseBases lists base models named in the prose ("based on Llama 2", "Base model: X"),
+	// for cards whose front matter has no base_model or one nobody knows. Some are about other
+	// models of a family; ReleaseBases gives those whose sentence is about the release.
 	ProseBases []ProseBase
 
 	// Problems records what could not be read; a card with problems is still analysed.
