@@ -12,6 +12,7 @@ package card
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -294,8 +295,12 @@ func isHubSpace(r rune) bool {
 	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f || r == '\ufeff'
 }
 
+// yamlKeyRe is a line that reads as a YAML key ("license: mit", "tags:").
+var yamlKeyRe = regexp.MustCompile(`^[A-Za-z_][\w-]*:(?:\s|$)`)
+
 // unreadFrontMatter explains why a card that seems to open front matter has none the Hub
-// reads, or returns "" when it does not seem to. A card cut short by a size limit is reported
+// reads, or returns "" when it does not seem to: a rule of dashes, YAML keys, and another rule
+// of dashes that the Hub's pattern does not accept (trailing spaces, four dashes). A card cut short by a size limit is reported
 // as cut, since its front matter may close further on.
 func unreadFrontMatter(lines []string, opt Options, size int) string {
 	o := firstContentLine(lines)
@@ -313,7 +318,7 @@ func unreadFrontMatter(lines []string, opt Options, size int) string {
 			closing = i
 			break
 		}
-		content = content || t != ""
+		content = content || yamlKeyRe.MatchString(t)
 	}
 	switch {
 	case closing < 0 && open == "---" && opt.Truncated:

@@ -222,6 +222,9 @@ func TestParseFrontMatter(t *testing.T) {
 		want:     meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
 		problems: []wantProblem{{2, "more than one YAML document"}},
 	}, {
+		name: "rules of four dashes around prose are Markdown",
+		in:   "----\nJust a note.\n----\n# Card\n",
+	}, {
 		name: "a later --- line is Markdown, not metadata",
 		in:   "# Title\n\n---\nlicense: mit\n---\n",
 	}, {
