@@ -19,7 +19,8 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
 	./internal/links:FuzzExtract \
-	./internal/source/github:FuzzDecode
+	./internal/source/github:FuzzDecode \
+	./internal/yamlguard:FuzzCheck
 
 .PHONY: fuzz bench-pickle eval
 

@@ -169,16 +169,56 @@ func (c *Card) findHeadings(bl []bodyLine) {
 				continue
 			}
 		}
-		if !strings.Contains(b.text, "<h") && !strings.Contains(b.text, "<H") {
-			continue
-		}
-		if m := htmlHRe.FindStringSubmatch(b.text); m != nil {
-			if text := cleanInline(m[2]); text != "" {
-				c.Headings = append(c.Headings, Heading{Level: int(m[1][0] - '0'), Text: text, Line: b.n})
-				b.heading = true
+		if strings.Contains(b.text, "<h") || strings.Contains(b.text, "<H") {
+			if m := htmlHRe.FindStringSubmatch(b.text); m != nil {
+				if text := cleanInline(m[2]); text != "" {
+					c.Headings = append(c.Headings, Heading{Level: int(m[1][0] - '0'), Text: text, Line: b.n})
+					b.heading = true
+					continue
+				}
 			}
 		}
+		if text, ok := pseudoHeading(bl, i); ok {
+			c.Headings = append(c.Headings, Heading{Level: 6, Text: text, Line: b.n, Pseudo: true})
+			b.heading = true
+		}
 	}
+}
+
+// pseudoRe is a line that is all bold: **Text**, __Text__, <b>Text</b> or <strong>Text</strong>,
+// with an optional colon inside or after.
+var pseudoRe = regexp.MustCompile(`^(?:\*\*([^*]+)\*\*|__([^_]+)__|<(?:b|strong)>([^<]+)</(?:b|strong)>):?$`)
+
+// Limits of a pseudo-heading: a label, not a bold sentence.
+const (
+	maxPseudoChars = 80
+	maxPseudoWords = 12
+)
+
+// pseudoHeading reports whether line i is a bold line standing alone as a heading: all bold,
+// short, not a sentence (no final full stop), and the first line of its block (after a blank
+// line, a heading, a fence or the start of the body).
+func pseudoHeading(bl []bodyLine, i int) (string, bool) {
+	t := strings.TrimSpace(bl[i].text)
+	if len(t) < 5 || len(t) > maxPseudoChars+12 || (t[0] != '*' && t[0] != '_' && t[0] != '<') {
+		return "", false
+	}
+	if i > 0 {
+		p := bl[i-1]
+		if p.kind == kindProse && strings.TrimSpace(p.text) != "" && !p.heading && !p.underline {
+			return "", false
+		}
+	}
+	m := pseudoRe.FindStringSubmatch(t)
+	if m == nil {
+		return "", false
+	}
+	text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]+m[2]+m[3]), ":"))
+	if text == "" || len(text) > maxPseudoChars || len(strings.Fields(text)) > maxPseudoWords ||
+		strings.HasSuffix(text, ".") || strings.HasSuffix(text, "!") || strings.HasSuffix(text, "?") {
+		return "", false
+	}
+	return cleanInline(text), true
 }
 
 var delimRowRe = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)

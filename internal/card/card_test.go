@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard/bombs"
 )
 
 // meta is the part of a Card that comes from the front matter, for table comparisons.
@@ -194,6 +196,45 @@ func TestParseFrontMatter(t *testing.T) {
 		in:   "\ufeff---\nlicense: mit\n---\n",
 		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
 	}, {
+		name: "blank lines and spaces before the opening line",
+		in:   "\n  \n\t\n  ---\nlicense: mit\n---\n# Title\n",
+		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 5}},
+	}, {
+		name: "byte-order mark, blank line and CRLF together",
+		in:   "\ufeff\r\n---\r\n\r\nlicense: apache-2.0\r\ndatasets:\r\n- a/b\r\n---\r\nBody\r\n",
+		want: meta{License: []string{"apache-2.0"}, Datasets: []string{"a/b"}, FieldLines: map[string]int{"license": 4, "datasets": 5}},
+	}, {
+		name: "lone CR line endings",
+		in:   "---\rlicense: mit\r---\rBody\r",
+		want: meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
+	}, {
+		name:     "an opening line with trailing spaces is no front matter for the Hub",
+		in:       "--- \nlicense: mit\n---\n",
+		problems: []wantProblem{{1, "the Hub does not read them as such"}},
+	}, {
+		name:     "four dashes are no front matter for the Hub",
+		in:       "----\ntags:\n- conversational\n----\n# Bot\n",
+		problems: []wantProblem{{1, "exactly ---"}},
+	}, {
+		// The YAML then holds two documents, which the Hub's library refuses too.
+		name:     "a closing line with trailing text does not close",
+		in:       "---\nlicense: mit\n--- # end\ndatasets: [x]\n---\n",
+		want:     meta{License: []string{"mit"}, FieldLines: map[string]int{"license": 2}},
+		problems: []wantProblem{{2, "more than one YAML document"}},
+	}, {
+		name: "rules of four dashes around prose are Markdown",
+		in:   "----\nJust a note.\n----\n# Card\n",
+	}, {
+		name: "a later --- line is Markdown, not metadata",
+		in:   "# Title\n\n---\nlicense: mit\n---\n",
+	}, {
+		name: "blank lines then a closing line make an empty block",
+		in:   "---\n\n---\nlicense: mit\n",
+	}, {
+		name:     "a rule on the first line is reported as an unclosed block",
+		in:       "---\n            Summary of the model\n",
+		problems: []wantProblem{{1, "never closed"}},
+	}, {
 		name:     "front matter never closed",
 		in:       "---\nlicense: mit\n# Title\n",
 		problems: []wantProblem{{1, "never closed"}},
@@ -245,24 +286,24 @@ func TestParseBody(t *testing.T) {
 		name:      "body after front matter keeps file line numbers",
 		in:        "---\nlicense: mit\n---\n# Tiny\n\n## Uses\n",
 		bodyStart: 4, body: "# Tiny\n\n## Uses\n",
-		headings: []Heading{{1, "Tiny", 4}, {2, "Uses", 6}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 4}, {Level: 2, Text: "Uses", Line: 6}},
 	}, {
 		name:      "bad YAML still gives the body",
 		in:        "---\nlicense: [mit\n---\n# Tiny\n",
 		bodyStart: 4, body: "# Tiny",
 		problems: []wantProblem{{2, "invalid YAML"}},
-		headings: []Heading{{1, "Tiny", 4}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 4}},
 	}, {
 		name:      "CRLF is normalised in Body",
 		in:        "---\r\nlicense: mit\r\n---\r\nTitle\r\n=====\r\n",
 		bodyStart: 4, body: "Title\n=====\n",
-		headings: []Heading{{1, "Title", 4}},
+		headings: []Heading{{Level: 1, Text: "Title", Line: 4}},
 	}, {
 		name:      "unclosed front matter is Markdown",
 		in:        "---\n# Tiny\n",
 		bodyStart: 1, body: "---\n# Tiny\n",
 		problems: []wantProblem{{1, "never closed"}},
-		headings: []Heading{{1, "Tiny", 2}},
+		headings: []Heading{{Level: 1, Text: "Tiny", Line: 2}},
 	}, {
 		name:      "front matter only",
 		in:        "---\nlicense: mit\n---",
@@ -271,7 +312,7 @@ func TestParseBody(t *testing.T) {
 		name:      "heading kinds; code and comments are not headings",
 		in:        "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
 		bodyStart: 1, body: "# One #\nTwo\n---\n```\n# not a heading\n```\n<!--\n# hidden\n-->\n<h3 align=\"center\">Three <b>bold</b></h3>\n#NoSpace\n",
-		headings: []Heading{{1, "One", 1}, {2, "Two", 2}, {3, "Three bold", 10}},
+		headings: []Heading{{Level: 1, Text: "One", Line: 1}, {Level: 2, Text: "Two", Line: 2}, {Level: 3, Text: "Three bold", Line: 10}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,7 +437,7 @@ func TestPapers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := Parse("README.md", []byte(tt.in))
-			if diff := cmp.Diff(tt.want, c.Papers, cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tt.want, c.Papers, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Paper{}, "Own", "Title")); diff != "" {
 				t.Errorf("Papers mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -422,8 +463,8 @@ func TestTablesAndSections(t *testing.T) {
 	}
 	got := c.Sections(func(h Heading) bool { return h.Level == 2 })
 	want := []Section{
-		{Heading: Heading{2, "Evaluation", 3}, Text: "| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>", EndLine: 9, Tables: 2},
-		{Heading: Heading{2, "Training Data", 10}, Text: "Recipes.\n```\n| a | b |\n|---|---|\n```", EndLine: 16},
+		{Heading: Heading{Level: 2, Text: "Evaluation", Line: 3}, Text: "| Task | Score |\n|---|:-:|\n| quiz | 1 |\n\n### Details\n<table><tr><td>x</td></tr></table>", EndLine: 9, Tables: 2},
+		{Heading: Heading{Level: 2, Text: "Training Data", Line: 10}, Text: "Recipes.\n```\n| a | b |\n|---|---|\n```", EndLine: 16},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Sections mismatch (-want +got):\n%s", diff)
@@ -448,7 +489,44 @@ func TestClaims(t *testing.T) {
 		{"fully open weights", "The checkpoints are fully open-weight.", nil},
 		{"open access", "The model is open access for research.", nil},
 		{"comparison", "Tiny outperforms open-source chat models on most tasks.", nil},
-		{"comparison with other", "Compared to other open-source chat models, Tiny is small.", nil},
+		// Presupposition (issue 10 #9): "other", "comparable", "among" make the release one of them.
+		{"comparison with other", "Compared to other open-source chat models, Tiny is small.", []int{1}},
+		{"outperforms other", "Tiny significantly outperforms the base model and other open-source models like Big (40.6%).", []int{1}},
+		{"comparable", "Tiny beats comparable open-source models on recipes.", []int{1}},
+		{"among", "Tiny ranks first among open-source models of its size.", []int{1}},
+		{"among the best", "Tiny is among the best open source LLMs.", []int{1}},
+		{"other open-source software is not models", "Tiny runs faster than other open-source inference engines.", nil},
+		{"plain comparison stays out", "Tiny outperforms open-source models and closed ones.", nil},
+		{"negated presupposition", "Tiny is not among open-source models.", nil},
+		// Languages (issue 10 #14).
+		{"Chinese", "我们开源了 Tiny-7B 模型。", []int{1}},
+		{"Chinese model noun", "Tiny 是一个开源模型。", []int{1}},
+		{"Chinese community", "感谢开源社区的支持。", nil},
+		{"Chinese comparison", "Tiny 的表现优于开源模型。", nil},
+		{"Chinese other", "Tiny 超越了其他开源模型。", []int{1}},
+		{"Chinese code subject", "本仓库的代码依照 Apache-2.0 协议开源，模型权重需要遵循 Model License。", nil},
+		{"Chinese tool after", "我们使用开源评测工具 OpenCompass 进行评测。", nil},
+		{"Chinese wrapped comparison", "与最先进的开源多模态大语言模型相比，Tiny 更小。", nil},
+		{"Chinese long model noun", "Tiny 是一个开源的、支持中英双语问答的对话语言模型。", []int{1}},
+		{"Japanese", "Tiny はオープンソースモデルです。", []int{1}},
+		{"Japanese library", "オープンソースのライブラリを使っています。", nil},
+		{"Korean", "Tiny는 오픈소스 모델입니다.", []int{1}},
+		{"Spanish", "Tiny es un modelo de código abierto.", []int{1}},
+		{"Spanish community", "Gracias a la comunidad de código abierto.", nil},
+		{"Spanish comparison", "Tiny supera a los modelos de código abierto.", nil},
+		{"Portuguese", "Tiny é um modelo de código aberto.", []int{1}},
+		{"German compound", "Tiny ist ein Open-Source-Modell für Rezepte.", []int{1}},
+		{"German community", "Wir danken der Open-Source-Community.", nil},
+		{"French", "Tiny est un modèle open source.", []int{1}},
+		{"French community", "Merci à la communauté open source.", nil},
+		{"Italian", "Tiny è un modello open source.", []int{1}},
+		{"Russian", "Tiny — это модель с открытым исходным кодом.", []int{1}},
+		{"French masculine", "Tiny est un modèle à code source ouvert.", []int{1}},
+		{"Polish", "Tiny to otwartoźródłowy model językowy.", []int{1}},
+		{"Arabic", "Tiny هو نموذج مفتوح المصدر.", []int{1}},
+		{"Hindi", "Tiny एक ओपन सोर्स मॉडल है।", []int{1}},
+		{"e-mail address", "Write to opensource@acme.org for questions.", nil},
+		{"host name", "Details at opensource.acme.org and acme.org/opensource today.", nil},
 		{"comparison later in sentence", "It scores higher than many open source and closed models.", nil},
 		{"software", "We run it with llama.cpp, an open-source library for inference.", nil},
 		{"software after adjectives", "Use our free and open source local GUI.", nil},
@@ -525,15 +603,19 @@ func TestFrontMatterLimits(t *testing.T) {
 		license: []string{"mit"},
 	}, {
 		name:     "deeply nested brackets are not parsed",
-		in:       "---\nlicense: mit\ntags: " + strings.Repeat("[", maxFlowDepth+1) + "\n---\n",
-		problems: []wantProblem{{2, "brackets nest more than"}},
+		in:       "---\nlicense: mit\ntags: " + strings.Repeat("[", 64) + "\n---\n",
+		problems: []wantProblem{{3, "nest more than 64 deep"}},
+	}, {
+		name:     "deeply nested mappings are not parsed",
+		in:       "---\nlicense: mit\n" + bombs.Indented(70) + "---\n",
+		problems: []wantProblem{{67, "nest more than 64 deep"}},
 	}, {
 		name: "aliases that multiply are cut off",
 		in: "---\nlicense: mit\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n" +
 			"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n" +
 			"e: [*d, *d, *d, *d, *d, *d, *d, *d]\n---\n",
 		license:  []string{"mit"},
-		problems: []wantProblem{{6, "aliases expand beyond"}},
+		problems: []wantProblem{{7, "e: aliases expand the document beyond 10000 values"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -555,5 +637,113 @@ func TestProblemsAreBounded(t *testing.T) {
 	}
 	if last := c.Problems[maxProblems]; !strings.Contains(last.Message, "not listed") {
 		t.Errorf("last problem = %+v, want a note that more were found", last)
+	}
+}
+
+// TestTruncatedCard: a card cut by the reader's 1 MiB limit inside its front matter is reported
+// as cut, not as a front matter that never closes.
+func TestTruncatedCard(t *testing.T) {
+	t.Parallel()
+	data := []byte("---\nlicense: mit\nextra_gated_prompt: |\n")
+	for len(data) < 1<<20 {
+		data = append(data, "  I agree to the terms of use.\n"...)
+	}
+	data = data[:1<<20]
+	cut := ParseWith("README.md", data, Options{Truncated: true})
+	checkProblems(t, cut.Problems, []wantProblem{{1, "cut at 1 MiB before its front matter"}})
+	whole := Parse("README.md", data)
+	checkProblems(t, whole.Problems, []wantProblem{{1, "never closed"}})
+	// A truncated card whose front matter closed is read as usual.
+	ok := ParseWith("README.md", []byte("---\nlicense: mit\n---\n# Card\n"), Options{Truncated: true})
+	if len(ok.Problems) != 0 || len(ok.License) != 1 {
+		t.Errorf("closed front matter in a truncated card: problems %v, licence %v", ok.Problems, ok.License)
+	}
+}
+
+// TestOwnPapers: an arXiv or DOI link is the model's own paper only when the card presents it
+// so; cited references are not (issue 10 #3).
+func TestOwnPapers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		in    string
+		names []string
+		want  []string // ID:Own
+	}{
+		{"cited reference", "We use the optimiser of [Adam](https://arxiv.org/abs/1412.6980) and data from [Pile](https://arxiv.org/abs/2101.00027).", nil, nil},
+		{"paper field", "- **Paper:** [Tiny: a model](https://arxiv.org/abs/2401.00001)\nWe use [Adam](https://arxiv.org/abs/1412.6980).", nil, []string{"2401.00001:" + OwnField}},
+		{"badge", "[![arXiv](https://img.shields.io/badge/arXiv-2401.00002-b31b1b.svg)](https://arxiv.org/abs/2401.00002)", nil, []string{"2401.00002:" + OwnField}},
+		{"technical report heading", "## Technical Report\n\nSee https://arxiv.org/abs/2401.00003 for details.\n\n## Training\n\nFollowing https://arxiv.org/abs/1706.03762.", nil, []string{"2401.00003:" + OwnHeading}},
+		{"citation block", "## Citation\n\n```bibtex\n@article{tiny,\n  title={Tiny},\n  journal={arXiv preprint arXiv:2401.00004},\n}\n@article{llama,\n  title={Llama 2},\n  journal={arXiv:2307.09288},\n}\n```", nil, []string{"tiny:" + OwnCitation, "2401.00004:" + OwnCitation, "llama:" + OwnCitation, "2307.09288:" + OwnCitation}},
+		{"references are cited", "## References\n\n- [Attention](https://arxiv.org/abs/1706.03762)", nil, nil},
+		{"our paper", "The method is written up in our paper, [Small and Inspectable](https://doi.org/10.5555/tiny-2026).", nil, []string{"10.5555/tiny-2026:" + OwnWords}},
+		{"title names the model", "Read the [Qwen2 Technical Report](https://arxiv.org/abs/2407.10671) and [Adam](https://arxiv.org/abs/1412.6980).", []string{"Qwen/Qwen2-7B-Instruct"}, []string{"2407.10671:" + OwnTitle}},
+		{"arxiv tag", "---\ntags:\n- arxiv:2401.00005\n---\nText citing https://arxiv.org/abs/1412.6980.", nil, []string{"2401.00005:" + OwnTag}},
+	}
+	for _, tt := range tests {
+		c := Parse("README.md", []byte(tt.in))
+		var got []string
+		for _, p := range c.OwnPapers(tt.names...) {
+			got = append(got, p.ID+":"+p.Own)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestSectionsOf: sections by kind, with headings of any level, bold-line pseudo-headings and
+// tables (issue 10 #7).
+func TestSectionsOf(t *testing.T) {
+	t.Parallel()
+	in := "# Tiny\n\n" + // 1-2
+		"**Training Data**\n\nRecipes from 1990 to 2020, 2B tokens.\n\n" + // 3-6
+		"## Model Architecture\n\nA 12-layer decoder.\n\n" + // 7-10
+		"#### Benchmarks\n\n| Task | Score |\n|---|---|\n| quiz | 1 |\n\n" + // 11-16
+		"<h2>Intended Uses</h2>\n\nCooking.\n\n" + // 17-20
+		"**Bias, Risks, and Limitations:**\n\nIt burns toast.\n\n" + // 21-24
+		"## How to use\n\n```python\nload()\n```\n\n" + // 25-30
+		"This line is **bold** inside a sentence.\n**Not a heading** after prose.\n" + // 31-32
+		"\n**This bold line is a full sentence.**\n" // 33-35
+	c := Parse("README.md", []byte(in))
+	type got struct {
+		Text           string
+		Line, End, Tab int
+		Pseudo         bool
+	}
+	want := map[string][]got{
+		SectionArchitecture: {{"Model Architecture", 7, 16, 1, false}},
+		SectionTrainingData: {{"Training Data", 3, 6, 0, true}},
+		SectionEvaluation:   {{"Benchmarks", 11, 16, 1, false}},
+		SectionUses:         {{"Intended Uses", 17, 24, 0, false}},
+		SectionLimitations:  {{"Bias, Risks, and Limitations", 21, 24, 0, true}},
+		SectionHowToUse:     {{"How to use", 25, 35, 0, false}},
+	}
+	for _, k := range SectionKinds {
+		var g []got
+		for _, s := range c.SectionsOf(k) {
+			g = append(g, got{s.Heading.Text, s.Heading.Line, s.EndLine, s.Tables, s.Heading.Pseudo})
+		}
+		if diff := cmp.Diff(want[k], g); diff != "" {
+			t.Errorf("%s sections (-want +got):\n%s", k, diff)
+		}
+	}
+	if text := c.SectionsOf(SectionTrainingData)[0].Text; text != "Recipes from 1990 to 2020, 2B tokens." {
+		t.Errorf("training data text = %q", text)
+	}
+	for _, tt := range []struct {
+		heading string
+		kinds   []string
+	}{
+		{"Uses and Limitations", []string{SectionUses, SectionLimitations}},
+		{"Evaluation Data", []string{SectionEvaluation}},
+		{"Use with transformers", nil},
+		{"Terms of Use", nil},
+		{"Pretraining", []string{SectionTrainingData}},
+		{"2. Model Summary", []string{SectionArchitecture}},
+	} {
+		if got := KindsOf(Heading{Text: tt.heading}); !cmp.Equal(got, tt.kinds, cmpopts.EquateEmpty()) {
+			t.Errorf("KindsOf(%q) = %v, want %v", tt.heading, got, tt.kinds)
+		}
 	}
 }

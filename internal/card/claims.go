@@ -165,21 +165,57 @@ func (c *Card) findClaims(bl []bodyLine) {
 	seen := map[int]bool{}
 	for _, p := range paragraphs(bl) {
 		// Most paragraphs never say "open"; the case-insensitive regexp is slow to find that.
-		if !strings.Contains(strings.ToLower(p.text), "open") {
-			continue
+		lower := strings.ToLower(p.text)
+		if strings.Contains(lower, "open") {
+			for _, m := range claimRe.FindAllStringIndex(p.text, -1) {
+				c.addClaim(p, m, seen, isClaim)
+			}
 		}
-		for _, m := range claimRe.FindAllStringIndex(p.text, -1) {
-			if len(c.Claims) >= maxClaims {
-				return
+		if hasForeignHint(lower) {
+			for _, m := range foreignClaimRe.FindAllStringIndex(p.text, -1) {
+				c.addClaim(p, m, seen, isForeignClaim)
 			}
-			line := p.lineAt(m[0])
-			if seen[line] || !isClaim(p.text, m[0], m[1]) {
-				continue
-			}
-			seen[line] = true
-			c.Claims = append(c.Claims, Claim{Kind: ClaimOpenSource, Line: line, Excerpt: excerpt(p.text, m[0], m[1])})
+		}
+		if len(c.Claims) >= maxClaims {
+			return
 		}
 	}
+}
+
+// addClaim records the match m of paragraph p if judge accepts it and its line has no claim yet.
+func (c *Card) addClaim(p paragraph, m []int, seen map[int]bool, judge func(string, int, int) bool) {
+	if len(c.Claims) >= maxClaims {
+		return
+	}
+	line := p.lineAt(m[0])
+	if seen[line] || !judge(p.text, m[0], m[1]) {
+		return
+	}
+	seen[line] = true
+	c.Claims = append(c.Claims, Claim{Kind: ClaimOpenSource, Line: line, Excerpt: excerpt(p.text, m[0], m[1])})
+}
+
+// foreignHints are cheap substrings one of which every foreignClaimRe match contains; the
+// ASCII ones are all a paragraph of plain ASCII needs checking.
+var (
+	foreignHintsASCII = []string{"digo", "codice", "sorgente", "ouvert", "quelloffen", "kaynak", "terbuka"}
+	foreignHints      = append([]string{"开源", "開源", "オープンソース", "오픈", "otwarto", "исходн", "nguồn", "المصدر", "सोर्स", "โอเพนซอร์ส", "ódigo"}, foreignHintsASCII...)
+)
+
+func hasForeignHint(lower string) bool {
+	hints := foreignHintsASCII
+	for i := 0; i < len(lower); i++ {
+		if lower[i] >= utf8.RuneSelf {
+			hints = foreignHints
+			break
+		}
+	}
+	for _, h := range hints {
+		if strings.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // isClaim judges the match text[start:end].
@@ -201,15 +237,29 @@ func isClaim(text string, start, end int) bool {
 		return false
 	}
 
+	if inAddress(text, start, end) {
+		return false
+	}
 	before := strings.ToLower(sentenceBefore(text, start))
 	prev := words(before)
 	for i := len(prev) - 1; i >= 0 && i >= len(prev)-3; i-- {
-		if negations[prev[i]] {
+		if negations[prev[i]] || foreignNegations[prev[i]] && prev[i] != "no" {
 			return false
 		}
 	}
-	if comparisonRe.MatchString(before) {
+	// "other open-source models", "among open-source models": the release is one of them.
+	if presupposes(prev, before) {
+		return !qualifiesOther(text[end:])
+	}
+	if comparisonRe.MatchString(before) || foreignComparisons.MatchString(before) {
 		return false
+	}
+	// "modèle open source", "Open-Source-Modell": the noun before, or the compound's head.
+	if claim, ok := nounBefore(prev); ok {
+		return claim
+	}
+	if claim, ok := germanCompound(text[end:]); ok {
+		return claim
 	}
 	// "<subject> is (fully) open source": the subject decides.
 	i := len(prev) - 1
@@ -250,12 +300,18 @@ func sentenceBefore(text string, off int) string {
 		from++
 	}
 	s := text[from:off]
-	for i := len(s) - 2; i >= 0; i-- {
+	// Chinese and Japanese end sentences with full-width marks and no space.
+	cut := 0
+	if i := strings.LastIndexAny(s, "。！？"); i >= 0 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		cut = i + size
+	}
+	for i := len(s) - 2; i >= cut; i-- {
 		if (s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i+1] == ' ' {
 			return s[i+2:]
 		}
 	}
-	return s
+	return s[cut:]
 }
 
 // words splits text into lowercase words, keeping inner hyphens and apostrophes ("non-",

@@ -155,9 +155,11 @@ func TestCorpus(t *testing.T) {
 func checkInvariants(t *testing.T, data []byte, c *Card) {
 	t.Helper()
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// Lines end as Markdown ends them: "\r\n", "\n" or a lone "\r".
 	n := 0
 	if len(data) > 0 {
-		n = bytes.Count(data, []byte("\n")) + 1
+		d := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		n = bytes.Count(d, []byte("\n")) + bytes.Count(d, []byte("\r")) + 1
 	}
 	in := func(what string, line, lo int) {
 		if line < lo || line > n {
@@ -240,7 +242,15 @@ func TestParseLargeInput(t *testing.T) {
 }
 
 func BenchmarkParseCorpus(b *testing.B) {
-	dir := corpusDir(b)
+	benchmarkParse(b, corpusDir(b))
+}
+
+// BenchmarkParseHubCards parses the 1,500 real Hub cards of ../shared/eval/cards-hub.
+func BenchmarkParseHubCards(b *testing.B) {
+	benchmarkParse(b, filepath.Join(filepath.Dir(corpusDir(b)), "cards-hub"))
+}
+
+func benchmarkParse(b *testing.B, dir string) {
 	paths, _ := filepath.Glob(filepath.Join(dir, "*", "README.md"))
 	if len(paths) == 0 {
 		b.Skipf("card corpus not found at %s", dir)

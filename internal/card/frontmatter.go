@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard"
 )
 
 // Limits that keep the YAML parser's running time bounded. goccy/go-yaml builds a mapping
@@ -20,7 +22,6 @@ import (
 const (
 	maxFrontMatterBytes = 2 << 20
 	maxKeysPerMapping   = 1000
-	maxFlowDepth        = 256
 	maxNodeDepth        = 1000
 )
 
@@ -31,9 +32,10 @@ type frontMatter struct {
 	anchors map[string]ast.Node // anchor name → anchored node, for aliases
 	values  map[string]anyNode  // top-level key → value used
 	order   []string            // top-level keys in first-seen order
-	// budget bounds the nodes decoded into Raw: aliases can make a small document decode
-	// into an exponentially large value ("billion laughs").
-	budget int
+	// exp counts the values each top-level value decodes into, aliases expanded, before it is
+	// decoded into Raw: aliases can make a small document decode into an exponentially large
+	// value ("billion laughs").
+	exp *yamlguard.Expander
 }
 
 // anyNode is a top-level value with the file line of its key.
@@ -56,17 +58,33 @@ func (c *Card) parseFrontMatter(lines []string, firstLine int) {
 	if strings.TrimSpace(src) == "" {
 		return
 	}
-	if reason := tooCostly(lines); reason != "" {
+	structure := structureLines(lines)
+	if reason := tooCostly(lines, structure); reason != "" {
 		c.addProblem(firstLine, "front matter not read: "+reason)
 		return
 	}
+	if err := yamlguard.CheckDepth([]byte(src), yamlguard.Default.MaxDepth); err != nil {
+		line := firstLine
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) && ge.Line > 0 {
+			line = firstLine + ge.Line - 1
+		}
+		c.addProblem(line, "front matter not read: "+errorText(err))
+		return
+	}
+	lines = fillEmptyEntries(lines, structure)
+	src = strings.Join(lines, "\n")
 	c.Raw = map[string]any{}
 	c.FieldLines = map[string]int{}
-	fm.budget = 4*len(src) + 1024
+	fm.exp = yamlguard.NewExpander(int64(max(yamlguard.Default.Floor, 4*len(src))))
 
 	file, err := parseYAML(src)
 	if err == nil {
 		fm.addDocument(file, firstLine)
+		// When the parser here fails on a tab it says so itself.
+		if i := firstTab(lines, structure); i >= 0 {
+			c.addProblem(firstLine+i, "a tab character outside quotes; the Hub's card library refuses the card's metadata because of it (the values around it are still read here)")
+		}
 	} else {
 		fm.salvage(lines, err)
 	}
@@ -84,11 +102,11 @@ func parseYAML(src string) (f *ast.File, err error) {
 	return parser.ParseBytes([]byte(src), 0, parser.AllowDuplicateMapKey())
 }
 
-// tooCostly says why the YAML must not be handed to the parser, or "". It approximates the
-// structure line by line: keys per mapping are lines that start a key at one indentation
-// without a shallower line in between, and the text of block scalars and multi-line
-// double-quoted strings (licence texts in gated prompts) is skipped, since it holds no keys.
-func tooCostly(lines []string) string {
+// tooCostly says why the YAML must not be handed to the parser, or "", for its size and the
+// keys of its mappings (nesting is yamlguard's check). It approximates the structure line by
+// line: keys per mapping are lines that start a key at one indentation without a shallower
+// line in between; the text of block scalars and multi-line double-quoted strings is skipped.
+func tooCostly(lines []string, structure []bool) string {
 	size := 0
 	for _, l := range lines {
 		size += len(l) + 1
@@ -98,10 +116,42 @@ func tooCostly(lines []string) string {
 	}
 	type level struct{ indent, keys int }
 	var stack []level
-	flow := 0
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		if !structure[i] || t == "" || t[0] == '#' {
+			continue
+		}
+		indent := len(l) - len(t)
+		for len(stack) > 0 && stack[len(stack)-1].indent > indent {
+			stack = stack[:len(stack)-1]
+		}
+		entry := t
+		if strings.HasPrefix(t, "- ") {
+			// A sequence entry starts a new mapping one level deeper.
+			indent += 2
+			entry = strings.TrimLeft(t[2:], " ")
+		}
+		if strings.Contains(entry, ": ") || strings.HasSuffix(entry, ":") {
+			if len(stack) == 0 || stack[len(stack)-1].indent < indent {
+				stack = append(stack, level{indent: indent})
+			}
+			top := &stack[len(stack)-1]
+			top.keys++
+			if top.keys > maxKeysPerMapping {
+				return fmt.Sprintf("a mapping has more than %d keys", maxKeysPerMapping)
+			}
+		}
+	}
+	return ""
+}
+
+// structureLines marks the lines that hold YAML structure: those not inside a block scalar
+// (`key: |`) or a double-quoted string that spans lines, whose text holds no keys.
+func structureLines(lines []string) []bool {
+	out := make([]bool, len(lines))
 	blockIndent := -1 // inside a block scalar whose key is at this indentation
 	inQuote := false  // inside a multi-line double-quoted string
-	for _, l := range lines {
+	for i, l := range lines {
 		t := strings.TrimLeft(l, " ")
 		indent := len(l) - len(t)
 		if inQuote {
@@ -114,58 +164,82 @@ func tooCostly(lines []string) string {
 			}
 			blockIndent = -1
 		}
-		if t == "" || t[0] == '#' {
+		out[i] = true
+		entry := strings.TrimLeft(strings.TrimPrefix(t, "- "), " ")
+		colon := strings.Index(entry, ": ")
+		if colon < 0 {
 			continue
 		}
-		if indent == 0 {
-			flow = 0 // a new top-level key cannot be inside a flow collection
-		}
-		for len(stack) > 0 && stack[len(stack)-1].indent > indent {
-			stack = stack[:len(stack)-1]
-		}
-		entry := t
-		if strings.HasPrefix(t, "- ") {
-			// A sequence entry starts a new mapping one level deeper.
-			indent += 2
-			entry = strings.TrimLeft(t[2:], " ")
-		}
-		if colon := strings.Index(entry, ": "); colon >= 0 || strings.HasSuffix(entry, ":") {
-			if len(stack) == 0 || stack[len(stack)-1].indent < indent {
-				stack = append(stack, level{indent: indent})
-			}
-			top := &stack[len(stack)-1]
-			top.keys++
-			if top.keys > maxKeysPerMapping {
-				return fmt.Sprintf("a mapping has more than %d keys", maxKeysPerMapping)
-			}
-			value := ""
-			if colon >= 0 {
-				value = strings.TrimSpace(entry[colon+2:])
-			}
-			switch {
-			case strings.HasPrefix(value, "|") || strings.HasPrefix(value, ">"):
-				blockIndent = len(l) - len(t)
-				continue
-			case strings.HasPrefix(value, "\""):
-				inQuote = unescapedQuotes(value)%2 == 1
-				continue
-			}
-		}
-		for i := 0; i < len(t); i++ {
-			switch t[i] {
-			case '[', '{':
-				flow++
-				if flow > maxFlowDepth {
-					return fmt.Sprintf("brackets nest more than %d deep", maxFlowDepth)
-				}
-			case ']', '}':
-				if flow > 0 {
-					flow--
-				}
-			}
+		switch value := strings.TrimSpace(entry[colon+2:]); {
+		case strings.HasPrefix(value, "|") || strings.HasPrefix(value, ">"):
+			blockIndent = indent
+		case strings.HasPrefix(value, "\""):
+			inQuote = unescapedQuotes(value)%2 == 1
 		}
 	}
-	return ""
+	return out
+}
+
+// emptyEntryRe is a sequence entry with no value ("-", "- ", "- # note").
+var emptyEntryRe = regexp.MustCompile(`^(\s*)-\s*(?:#.*)?$`)
+
+// fillEmptyEntries writes the null of an empty sequence entry out ("- ~"). YAML reads both
+// alike, and the Hub's library reads `tags: [x, null]` from "- x" above "- "; but the YAML
+// parser used here nests the next key inside such an entry when the list is not indented
+// below its key, so a `datasets:` after `- ` would be lost.
+func fillEmptyEntries(lines []string, structure []bool) []string {
+	var out []string
+	for i, l := range lines {
+		if !structure[i] || !strings.Contains(l, "-") {
+			continue
+		}
+		if m := emptyEntryRe.FindStringSubmatch(l); m != nil {
+			if out == nil {
+				out = append([]string(nil), lines...)
+			}
+			out[i] = m[1] + "- ~"
+		}
+	}
+	if out == nil {
+		return lines
+	}
+	return out
+}
+
+// firstTab returns the index of the first line with a tab outside quotes, comments and block
+// scalars, or -1. The Hub's library (PyYAML) refuses such a tab ("found character '\t' that
+// cannot start any token") and with it the card's metadata, though the Hub's site and the
+// parser used here read the value around it.
+func firstTab(lines []string, structure []bool) int {
+	for i, l := range lines {
+		if structure[i] && strings.Contains(l, "\t") && hasBareTab(l) {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasBareTab reports whether a line has a tab outside quoted text and comments.
+func hasBareTab(l string) bool {
+	var quote byte
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\t':
+			return true
+		case c == '#' && (i == 0 || l[i-1] == ' '):
+			return false
+		case (c == '"' || c == '\'') && (i == 0 || strings.IndexByte(" [{,:-", l[i-1]) >= 0):
+			quote = c
+		}
+	}
+	return false
 }
 
 // unescapedQuotes counts the double quotes in s not escaped by a backslash.
@@ -215,6 +289,11 @@ func (fm *frontMatter) addDocument(f *ast.File, firstLine int) bool {
 		}
 		fm.values[key] = anyNode{node: p.Value, line: line, delta: firstLine - 1}
 		fm.c.FieldLines[key] = line
+		if _, err := fm.exp.Size(p.Value); err != nil {
+			fm.c.addProblem(line, fmt.Sprintf("%s: %s; left out", key, errorText(err)))
+			fm.c.Raw[key] = nil
+			continue
+		}
 		fm.c.Raw[key] = fm.decode(p.Value, key, 0)
 	}
 	return true
@@ -321,6 +400,15 @@ func errorLine(err error, firstLine, n int) int {
 		}
 	}
 	return firstLine
+}
+
+// errorText is a yamlguard error without its line, which the caller places in the file.
+func errorText(err error) string {
+	var ge *yamlguard.Error
+	if errors.As(err, &ge) {
+		return ge.Msg
+	}
+	return err.Error()
 }
 
 func errorMessage(err error) string {
@@ -468,12 +556,8 @@ func kindOf(n ast.Node) string {
 // decode turns a node into plain Go values for Card.Raw. Aliases decode to the anchored value
 // again; depth is bounded so self-referencing aliases and alias chains stay cheap.
 func (fm *frontMatter) decode(n ast.Node, path string, depth int) any {
-	if depth > maxNodeDepth || fm.budget <= 0 {
+	if depth > maxNodeDepth {
 		return nil
-	}
-	fm.budget--
-	if fm.budget == 0 {
-		fm.c.addProblem(fm.values[topKey(path)].line, "front matter aliases expand beyond what this tool decodes; some values are left out")
 	}
 	if a, ok := n.(*ast.AliasNode); ok && a != nil {
 		name, _ := scalarText(a.Value)
@@ -576,12 +660,12 @@ func (fm *frontMatter) fill() {
 	// Papers the metadata links: the `arxiv` key some tools write and the Hub's arxiv: tags.
 	for _, id := range fm.list("arxiv") {
 		if m := arxivIDRe.FindString(id); m != "" {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m), Line: c.FieldLines["arxiv"]})
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m), Line: c.FieldLines["arxiv"], Own: OwnTag})
 		}
 	}
 	for _, t := range c.Tags {
 		if m := arxivTag.FindStringSubmatch(t); m != nil {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: c.FieldLines["tags"]})
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: c.FieldLines["tags"], Own: OwnTag})
 		}
 	}
 }
@@ -693,58 +777,156 @@ func (fm *frontMatter) gatedFields() []string {
 const maxEvalResults = 20000
 
 // modelIndex flattens `model-index` (a list of models, each with results, each with task,
-// dataset and metrics) into one EvalResult per metric.
+// dataset and metrics) into one EvalResult per metric, keeping what it can read. It also holds
+// the block to the shape the Hub's own card library requires, since the library refuses the
+// whole card's metadata when the block breaks it: every model entry has `name` and a list of
+// `results`; every result has `task.type`, `dataset.type`, `dataset.name` and a list of
+// `metrics`, and a `source.name` only with a `source.url`; every metric has `type` and `value`.
+// The first break is reported (the library stops there too). An empty block is no block.
 func (fm *frontMatter) modelIndex() []EvalResult {
 	v := fm.values["model-index"]
-	models, ok := fm.resolve(v.node).(*ast.SequenceNode)
-	if !ok {
-		if n := fm.resolve(v.node); n != nil {
-			fm.c.addProblem(v.line, fmt.Sprintf("model-index: expected a list of models, found a %s; ignored", kindOf(n)))
-		}
+	n := fm.resolve(v.node)
+	if empty(n) {
 		return nil
 	}
-	var out []EvalResult
-	for _, m := range models.Values {
-		model := fm.resolve(m)
-		name := fm.field(model, "name")
-		results, ok := fm.resolve(fm.get(model, "results")).(*ast.SequenceNode)
-		if !ok {
-			fm.c.addProblem(lineIn(model, v), "model-index: a model entry has no list of results; skipped")
-			continue
-		}
-		for _, r := range results.Values {
-			res := fm.resolve(r)
-			task := fm.resolve(fm.get(res, "task"))
-			taskType := fm.field(task, "type")
-			if taskType == "" {
-				taskType = fm.field(task, "name")
-			}
-			dataset := fm.resolve(fm.get(res, "dataset"))
-			metrics, ok := fm.resolve(fm.get(res, "metrics")).(*ast.SequenceNode)
-			if !ok {
-				fm.c.addProblem(lineIn(res, v), "model-index: a result has no list of metrics; skipped")
-				continue
-			}
-			for _, mt := range metrics.Values {
-				if len(out) >= maxEvalResults {
-					fm.c.addProblem(v.line, fmt.Sprintf("model-index: more than %d metrics; the rest are left out", maxEvalResults))
-					return out
-				}
-				metric := fm.resolve(mt)
-				out = append(out, EvalResult{
-					Model:       name,
-					Task:        taskType,
-					DatasetName: fm.field(dataset, "name"),
-					DatasetType: fm.field(dataset, "type"),
-					MetricType:  fm.field(metric, "type"),
-					MetricName:  fm.field(metric, "name"),
-					Value:       fm.field(metric, "value"),
-					Line:        lineIn(metric, v),
-				})
-			}
+	models, ok := n.(*ast.SequenceNode)
+	if !ok {
+		fm.c.addProblem(v.line, fmt.Sprintf("model-index: expected a list of models, found a %s; ignored", kindOf(n)))
+		return nil
+	}
+	mi := modelIndexReader{fm: fm, v: v}
+	for i, m := range models.Values {
+		mi.model(fmt.Sprintf("model-index[%d]", i), fm.resolve(m))
+	}
+	return mi.out
+}
+
+// modelIndexReader carries the flattened results and whether a break was reported.
+type modelIndexReader struct {
+	fm       *frontMatter
+	v        anyNode
+	out      []EvalResult
+	reported bool
+	full     bool
+}
+
+// broken reports the first break of the shape the Hub requires.
+func (mi *modelIndexReader) broken(n ast.Node, what string) {
+	if mi.reported {
+		return
+	}
+	mi.reported = true
+	mi.fm.c.addProblem(lineIn(n, mi.v), what+"; the Hub's card library refuses the card's metadata because of it")
+}
+
+// require reports a missing key of a mapping, and whether it is there.
+func (mi *modelIndexReader) require(n ast.Node, path string, keys ...string) bool {
+	if _, ok := mappingPairs(n); !ok {
+		mi.broken(n, fmt.Sprintf("%s: expected a mapping, found a %s", path, kindOf(n)))
+		return false
+	}
+	for _, k := range keys {
+		if !mi.fm.has(n, k) {
+			mi.broken(n, fmt.Sprintf("%s has no %s", path, k))
+			return false
 		}
 	}
-	return out
+	return true
+}
+
+// list returns the items of a list value, reporting any other kind.
+func (mi *modelIndexReader) list(n ast.Node, path string) ([]ast.Node, bool) {
+	seq, ok := mi.fm.resolve(n).(*ast.SequenceNode)
+	if !ok {
+		mi.broken(n, fmt.Sprintf("%s: expected a list, found a %s", path, kindOf(mi.fm.resolve(n))))
+		return nil, false
+	}
+	return seq.Values, true
+}
+
+func (mi *modelIndexReader) model(path string, model ast.Node) {
+	fm := mi.fm
+	if !mi.require(model, path, "name", "results") {
+		return
+	}
+	results, ok := mi.list(fm.get(model, "results"), path+".results")
+	if !ok {
+		return
+	}
+	name := fm.field(model, "name")
+	for j, r := range results {
+		mi.result(fmt.Sprintf("%s.results[%d]", path, j), name, fm.resolve(r))
+	}
+}
+
+func (mi *modelIndexReader) result(path, name string, res ast.Node) {
+	fm := mi.fm
+	if !mi.require(res, path, "task", "dataset", "metrics") {
+		return
+	}
+	task := fm.resolve(fm.get(res, "task"))
+	dataset := fm.resolve(fm.get(res, "dataset"))
+	if !mi.require(task, path+".task", "type") || !mi.require(dataset, path+".dataset", "type", "name") {
+		return
+	}
+	if src := fm.resolve(fm.get(res, "source")); fm.has(res, "source") {
+		if _, ok := mappingPairs(src); !ok || fm.field(src, "name") != "" && fm.field(src, "url") == "" {
+			mi.broken(res, path+".source: a source needs a url with its name")
+		}
+	}
+	metrics, ok := mi.list(fm.get(res, "metrics"), path+".metrics")
+	if !ok {
+		return
+	}
+	taskType := fm.field(task, "type")
+	if taskType == "" {
+		taskType = fm.field(task, "name")
+	}
+	for k, mt := range metrics {
+		metric := fm.resolve(mt)
+		if !mi.require(metric, fmt.Sprintf("%s.metrics[%d]", path, k), "type", "value") || mi.full {
+			continue
+		}
+		if len(mi.out) >= maxEvalResults {
+			fm.c.addProblem(mi.v.line, fmt.Sprintf("model-index: more than %d metrics; the rest are left out", maxEvalResults))
+			mi.full = true
+			continue
+		}
+		mi.out = append(mi.out, EvalResult{
+			Model:       name,
+			Task:        taskType,
+			DatasetName: fm.field(dataset, "name"),
+			DatasetType: fm.field(dataset, "type"),
+			MetricType:  fm.field(metric, "type"),
+			MetricName:  fm.field(metric, "name"),
+			Value:       fm.field(metric, "value"),
+			Line:        lineIn(metric, mi.v),
+		})
+	}
+}
+
+// empty reports whether a value is null, an empty string or an empty collection: what Python
+// reads as false.
+func empty(n ast.Node) bool {
+	if s, ok := scalarText(n); ok {
+		return s == ""
+	}
+	if seq, ok := n.(*ast.SequenceNode); ok {
+		return len(seq.Values) == 0
+	}
+	pairs, ok := mappingPairs(n)
+	return ok && len(pairs) == 0
+}
+
+// has reports whether a mapping node has key, whatever its value.
+func (fm *frontMatter) has(n ast.Node, key string) bool {
+	pairs, _ := mappingPairs(n)
+	for _, p := range pairs {
+		if keyText(p.Key) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // get returns the value of key in a mapping node, the last one if repeated, or nil.

@@ -18,6 +18,9 @@ var (
 	mdImageRe  = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	mdLinkRe   = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	spaceRe    = regexp.MustCompile(`\s+`)
+	// modelIDRe is inline code that names a model or a repository: one word of letters,
+	// digits and . _ - /, with a letter.
+	modelIDRe = regexp.MustCompile(`^[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?$`)
 )
 
 // span is a part of a line that the plain text replaces.
@@ -260,7 +263,12 @@ func maskCodeSpans(s string) (string, []span) {
 		for x := r.start; x < end; x++ {
 			b[x] = ' '
 		}
-		spans = append(spans, span{r.start, end, " "})
+		// A model id in code ("based on `Qwen/Qwen2.5-7B`") is still a name in the sentence.
+		repl := " "
+		if inner := s[r.start+r.n : closing.start]; modelIDRe.MatchString(inner) {
+			repl = " " + inner + " "
+		}
+		spans = append(spans, span{r.start, end, repl})
 		i = idx[p] + 1
 	}
 	return string(b), spans

@@ -2,6 +2,7 @@ package card
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -38,6 +39,7 @@ func (c *Card) findPapers(bl []bodyLine) {
 	// inside it one.
 	reportLine := make(map[int]bool)
 	bibtexAt := make(map[int]Paper)
+	entryOf := make(map[int]bibEntry) // file line → the BibTeX entry it is part of
 	for i := 0; i < len(bl); i++ {
 		if bl[i].kind == kindComment {
 			continue
@@ -64,12 +66,16 @@ func (c *Card) findPapers(bl []bodyLine) {
 		}
 		kind := strings.ToLower(m[1])
 		report := kind == "techreport" || kind == "report" || mentionsReport(entry.String())
-		if report {
-			for k := i; k <= j; k++ {
-				reportLine[bl[k].n] = true
-			}
+		title := bibtexTitle(entry.String())
+		own := ""
+		if len(bibtexAt) == 0 || ownHeading(c.headingAt(bl[i].n)) {
+			own = OwnCitation
 		}
-		bibtexAt[bl[i].n] = Paper{Kind: PaperBibTeX, ID: m[2], Line: bl[i].n, TechnicalReport: report}
+		for k := i; k <= j; k++ {
+			reportLine[bl[k].n] = reportLine[bl[k].n] || report
+			entryOf[bl[k].n] = bibEntry{title: title, own: own}
+		}
+		bibtexAt[bl[i].n] = Paper{Kind: PaperBibTeX, ID: m[2], Line: bl[i].n, TechnicalReport: report, Own: own, Title: title}
 		i = j
 	}
 
@@ -89,33 +95,49 @@ func (c *Card) findPapers(bl []bodyLine) {
 		if p, ok := bibtexAt[b.n]; ok {
 			c.addPaper(p)
 		}
+		entry, inEntry := entryOf[b.n]
+		lineOwn := entry.own
+		if !inEntry && c.mayMentionPaper(b, text) {
+			lineOwn = c.ownLine(b, text)
+		}
 		for ; li < len(c.Links) && c.Links[li].Line <= b.n; li++ {
 			l := c.Links[li]
 			if l.Line < b.n || l.Image {
 				continue
 			}
-			report := lineReport || mentionsReport(l.Text)
-			if m := findArxiv(l.URL); m != nil {
-				c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[0][1]), URL: l.URL, Line: b.n, TechnicalReport: report})
+			p := Paper{URL: l.URL, Line: b.n, TechnicalReport: lineReport || mentionsReport(l.Text), Own: lineOwn, Title: l.Text}
+			if p.Own == "" && paperLabelRe.MatchString(l.Text) {
+				p.Own = OwnField
+			}
+			switch m, d := findArxiv(l.URL), findDOIs(l.URL); {
+			case m != nil:
+				p.Kind, p.ID = PaperArXiv, stripArxivVersion(m[0][1])
+			case d != nil:
+				p.Kind, p.ID = PaperDOI, trimURL(d[0][1])
+			case isPDF(l.URL):
+				p.Kind, p.ID = PaperPDF, l.URL
+			default:
 				continue
 			}
-			if m := findDOIs(l.URL); m != nil {
-				c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[0][1]), URL: l.URL, Line: b.n, TechnicalReport: report})
-				continue
-			}
-			if isPDF(l.URL) {
-				c.addPaper(Paper{Kind: PaperPDF, ID: l.URL, URL: l.URL, Line: b.n, TechnicalReport: report})
-			}
+			c.addPaper(p)
 		}
 		// Scheme-less arxiv.org addresses are not links but still name a paper, and so
 		// does "arXiv:2401.01234" in a citation.
 		for _, m := range findArxiv(text) {
-			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport})
+			c.addPaper(Paper{Kind: PaperArXiv, ID: stripArxivVersion(m[1]), Line: b.n, TechnicalReport: lineReport, Own: lineOwn, Title: entry.title})
 		}
 		for _, m := range findDOIs(text) {
-			c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[1]), Line: b.n, TechnicalReport: lineReport})
+			c.addPaper(Paper{Kind: PaperDOI, ID: trimURL(m[1]), Line: b.n, TechnicalReport: lineReport, Own: lineOwn, Title: entry.title})
 		}
 	}
+}
+
+// mayMentionPaper is a cheap test for whether line b can mention a paper, so that the
+// regexps judging how it presents one run only where it might: a link on the line, or text
+// findArxiv or findDOIs could match.
+func (c *Card) mayMentionPaper(b bodyLine, text string) bool {
+	i := sort.Search(len(c.Links), func(i int) bool { return c.Links[i].Line >= b.n })
+	return i < len(c.Links) && c.Links[i].Line == b.n || findArxiv(text) != nil || strings.Contains(text, "10.")
 }
 
 // mentionsReport reports whether s says "technical report" or "tech report".
@@ -150,7 +172,8 @@ func isPDF(u string) bool {
 	return strings.HasSuffix(strings.ToLower(u), ".pdf")
 }
 
-// addPaper records a paper unless it was already mentioned. A later mention that calls it a
+// addPaper records a paper unless it was already mentioned.  A later mention that presents it
+// as the model's own (Own) replaces the earlier one too. A later mention that calls it a
 // technical report replaces the earlier one, so the evidence cites the line that says so.
 func (c *Card) addPaper(p Paper) {
 	if p.ID == "" && p.Kind != PaperBibTeX {
@@ -161,9 +184,17 @@ func (c *Card) addPaper(p Paper) {
 		c.paperIndex = map[string]int{}
 	}
 	if i, seen := c.paperIndex[key]; seen {
-		if p.TechnicalReport && !c.Papers[i].TechnicalReport {
+		old := c.Papers[i]
+		if p.TechnicalReport && !old.TechnicalReport || p.Own != "" && old.Own == "" {
 			if p.URL == "" {
-				p.URL = c.Papers[i].URL
+				p.URL = old.URL
+			}
+			if p.Title == "" {
+				p.Title = old.Title
+			}
+			p.TechnicalReport = p.TechnicalReport || old.TechnicalReport
+			if p.Own == "" {
+				p.Own = old.Own
 			}
 			c.Papers[i] = p
 		}

@@ -10,8 +10,6 @@ type known struct {
 // field (disagreementKey). A disagreement missing here is reported as unreviewed; an entry
 // whose disagreement has gone away is harmless. Reasons do not change a row's score.
 var knownDisagreements = map[string]known{
-	disagreementKey(cardArea, "c30-salesforce--xlam-2-3b-fc-r-gguf", "claims_open_source"): {LabelWrong,
-		`the only sentence is a comparison, "other open-source models like DeepSeek v3"; the label's notes call it implicit, the corpus convention counts a claim only where the prose calls the model itself open source, and c07's like comparison ("outperform open-source chat models") is labelled no`},
 	disagreementKey(cardArea, "c20-bartowski--l3-8b-stheno-v3.2-gguf", "inherited_conflict"): {Ambiguous,
 		`no base_model key; the Llama 3 lineage rests only on the "L3" in the name (the label says "inferred"), and the corpus convention says unknown when the upstream family is not stated`},
 	disagreementKey(cardArea, "c30-salesforce--xlam-2-3b-fc-r-gguf", "inherited_conflict"): {Ambiguous,
@@ -59,6 +57,6 @@ var knownDisagreements = map[string]known{
 		`the index found no hardware documentation for SDXL-Lightning; glassbox does not read the SDXL papers the README cites, so it cannot say closed and says unknown`},
 	disagreementKey(osaiCompareArea, "sdxl-base-1.0 vs SDXL-Lightning", "modelcard"): {OutsideRelease,
 		`the index read SDXL-Lightning's Hub model card; this release is the GitHub repository, whose README is a project changelog and quick start`},
-	disagreementKey(osaiCompareArea, "llama-3.1-8b vs llama-3.3", "preprint"): {GlassboxWrong,
-		`the only arXiv link is the energy-accounting method the card cites in a footnote, not a preprint about Llama; the paper rule must count a link only when the card presents it as the model's paper or report`},
+	disagreementKey(osaiCompareArea, "llama-3.1-8b vs llama-3.3", "datasheet"): {Ambiguous,
+		`the index finds no datasheet; glassbox counts the card's training-data and fine-tuning-data sections, which give the data's scope and how it was collected but no sources, as a partial description in the model card`},
 }

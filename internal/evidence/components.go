@@ -164,7 +164,6 @@ var (
 	paperRe      = regexp.MustCompile(`(?i)\.pdf$`)
 	evalResRe    = regexp.MustCompile(`(?i)(^|/)(eval_results?|results?|evaluation_results?|metrics|scores)[a-z0-9_.-]*\.(json|csv|md|tsv|ya?ml)$|(^|/)\.eval_results/`)
 
-	evalHeadingRe  = regexp.MustCompile(`(?i)evaluat|benchmark|results|performance`)
 	sampleHeadRe   = regexp.MustCompile(`(?i)(sample|example) (model )?outputs?|^samples$|generated (samples|examples|images)|^gallery$`)
 	intermediateMd = regexp.MustCompile(`(?i)intermediate checkpoints?|revision\s*=\s*["']step\d+|checkpoints? (at|for) every|training checkpoints`)
 )
@@ -306,7 +305,14 @@ func (v *view) evaluationResults() []found {
 		out = append(out, found{loc: v.cardPath + ":" + itoa(v.card.FieldLines["model-index"]), ev: v.cardField("model-index", itoa(len(v.card.ModelIndex))+" results")})
 	}
 	out = append(out, filesMatching(evalResRe)(v)...)
-	return append(out, v.section(evalHeadingRe, 40, true)...)
+	// Evaluation sections holding a table, Markdown or HTML, of any heading level or a bold
+	// line standing alone ("## Benchmark scores" over <table>s).
+	for _, sec := range v.card.SectionsOf(card.SectionEvaluation) {
+		if sec.Tables > 0 {
+			out = append(out, found{loc: v.cardPath + ":" + itoa(sec.Heading.Line), ev: v.cardLine(sec.Heading.Line, sec.Heading.Text)})
+		}
+	}
+	return out
 }
 
 func (v *view) evaluationData() []found {
@@ -342,7 +348,8 @@ func (v *view) datasetsComponent() []found {
 
 func (v *view) technicalReport() []found {
 	out := filesMatching(techReportRe)(v)
-	for _, p := range v.card.Papers {
+	// Only the papers the card presents as the model's own (card.OwnPapers), not cited ones.
+	for _, p := range v.card.OwnPapers(v.releaseNames()...) {
 		if p.TechnicalReport {
 			out = append(out, found{loc: paperLoc(p), ev: v.cardLine(p.Line, p.URL)})
 		}
@@ -357,7 +364,7 @@ func (v *view) researchPaper() []found {
 			out = append(out, found{loc: f.Path, ev: v.inventory(f.Path), path: f.Path})
 		}
 	}
-	for _, p := range v.card.Papers {
+	for _, p := range v.card.OwnPapers(v.releaseNames()...) {
 		if !p.TechnicalReport {
 			out = append(out, found{loc: paperLoc(p), ev: v.cardLine(p.Line, paperExcerpt(p))})
 		}

@@ -90,7 +90,7 @@ var cardNames = []string{"README.md", "MODEL_CARD.md", "model_card.md", "ModelCa
 func (v *view) loadCard() {
 	for _, n := range cardNames {
 		if t, ok := v.rel.Text(n); ok {
-			v.card = card.Parse(n, []byte(t.Content))
+			v.card = card.ParseWith(n, []byte(t.Content), card.Options{Truncated: t.Truncated})
 			v.cardPath = n
 			v.facts.HasCard = strings.TrimSpace(t.Content) != ""
 			for _, p := range v.card.Problems {

@@ -22,7 +22,10 @@ const (
 type Doc struct {
 	Topic string `json:"topic"`
 	// Location is a card span ("README.md:42") or a documentation file's path.
-	Location string   `json:"location"`
+	Location string `json:"location"`
+	// Brief: a one-line statement under a label ("Model Architecture: an auto-regressive
+	// transformer …"), which says what the topic is but does not document it in full.
+	Brief    bool     `json:"brief,omitempty"`
 	Evidence []string `json:"evidence"`
 }
 
@@ -35,6 +38,12 @@ type Publication struct {
 	Ref      string   `json:"ref"`
 	Evidence []string `json:"evidence"`
 }
+
+// archStatementRe finds a labelled architecture statement that says something: "**Model
+// Architecture:** an auto-regressive language model that uses an optimized transformer
+// architecture…", the label followed by a sentence naming how the network is built. A label
+// with a word or two after it ("Architecture: decoder") is not documentation.
+var archStatementRe = regexp.MustCompile(`(?i)^\W*(?:model )?architecture\W*:?\W*\s+\S.{40,}\b(?:transformer|attention|decoder|encoder|layers?|experts?|mixture|auto-?regressive|convolution\w*|diffusion|u-?net|recurrent|state[- ]space|embedding)\b`)
 
 // docRule finds one topic: card headings whose section says enough, and, failing those, a card
 // line that states the topic outright.
@@ -73,8 +82,12 @@ func (v *view) docs() {
 		if len(hits) == 0 && r.line != nil {
 			hits = v.bodyMatch(r.line)
 		}
+		brief := false
+		if len(hits) == 0 && r.topic == TopicArchitecture {
+			hits, brief = v.bodyMatch(archStatementRe), true
+		}
 		for _, h := range hits {
-			v.facts.Docs = append(v.facts.Docs, Doc{Topic: r.topic, Location: h.loc, Evidence: []string{h.ev}})
+			v.facts.Docs = append(v.facts.Docs, Doc{Topic: r.topic, Location: h.loc, Brief: brief, Evidence: []string{h.ev}})
 		}
 	}
 	for _, f := range v.files {

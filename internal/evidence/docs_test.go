@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/glassbox-dev/glassbox/internal/component"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 )
 
@@ -128,5 +129,29 @@ func TestPublications(t *testing.T) {
 				t.Errorf("publications %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCardStructureAsWritten: a labelled architecture statement is brief architecture
+// documentation (a bare label is none), and an evaluation section whose tables are HTML counts
+// as evaluation results.
+func TestCardStructureAsWritten(t *testing.T) {
+	t.Parallel()
+	readme := "# M\n\n**Model Architecture:** M is an auto-regressive language model built on an optimised transformer with grouped-query attention.\n\n" +
+		"## Benchmark scores\n\nWe report these scores.\n\n<table>\n<tr><td>MMLU</td><td>66.7</td></tr>\n</table>\n"
+	f := detect(t, build(text("README.md", readme)))
+	arch := f.DocsOn(evidence.TopicArchitecture)
+	if len(arch) != 1 || !arch[0].Brief || arch[0].Location != "README.md:3" {
+		t.Errorf("architecture docs %+v, want one brief statement at README.md:3", arch)
+	}
+	if c := f.Component(component.EvaluationResults); c.Status != evidence.Present || strings.Join(c.Locations, ",") != "README.md:5" {
+		t.Errorf("evaluation results %s at %v, want present at README.md:5", c.Status, c.Locations)
+	}
+	f = detect(t, build(text("README.md", "# M\n\nArchitecture: decoder\n\n## Results\n\nGood.\n")))
+	if arch := f.DocsOn(evidence.TopicArchitecture); len(arch) != 0 {
+		t.Errorf("a bare label gave architecture docs %+v", arch)
+	}
+	if c := f.Component(component.EvaluationResults); c.Status == evidence.Present {
+		t.Errorf("a results section without a table counted as evaluation results")
 	}
 }

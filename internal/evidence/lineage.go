@@ -90,8 +90,13 @@ func (v *view) proseLineage() {
 		}
 	}
 	seen := map[string]bool{}
-	for _, pb := range v.card.ProseBases {
+	// Only sentences about this release count (card.ReleaseBases); a "Base model: org/name"
+	// line names a repository.
+	for _, pb := range v.card.ReleaseBases(v.releaseNames()...) {
 		e, ok := v.cat.KnownFamily(pb.Name)
+		if !ok && strings.Contains(pb.Name, "/") {
+			e, ok = v.cat.KnownBase(pb.Name)
+		}
 		if !ok || seen[e.Key] {
 			continue
 		}
@@ -100,6 +105,16 @@ func (v *view) proseLineage() {
 		p.setTerms(e, v.ev.add("catalogue", "families:"+strings.ToLower(pb.Name), "", pb.Name+" is released under "+e.Name))
 		v.facts.Lineage = append(v.facts.Lineage, p)
 	}
+}
+
+// releaseNames are the names the release goes by, for the card to tell sentences and papers
+// about it from those about other models.
+func (v *view) releaseNames() []string {
+	names := []string{v.rel.Name}
+	if v.rel.Hub != nil {
+		names = append(names, v.rel.Hub.ID)
+	}
+	return names
 }
 
 // datasets records the training datasets the card names.
@@ -408,7 +423,7 @@ func (v *view) relatedCard(r *release.Release) *card.Card {
 	}
 	var c *card.Card
 	if t, ok := r.Text("README.md"); ok {
-		c = card.Parse("README.md", []byte(t.Content))
+		c = card.ParseWith("README.md", []byte(t.Content), card.Options{Truncated: t.Truncated})
 	}
 	if v.related == nil {
 		v.related = map[*release.Release]*card.Card{}

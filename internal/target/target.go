@@ -8,8 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 	"os"
+	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/license"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
+	"github.com/glassbox-dev/glassbox/internal/yamlguard"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 )
@@ -91,6 +92,10 @@ func ParseRecord(data []byte) (rec *Record, err error) {
 			rec, err = nil, fmt.Errorf("parsing MOT record: malformed YAML (%v)", r)
 		}
 	}()
+	// Nesting and aliases are bounded before the YAML library sees the text (issue 11).
+	if err := yamlguard.Check(data, yamlguard.Default); err != nil {
+		return nil, fmt.Errorf("parsing MOT record: %v", err)
+	}
 	var raw rawRecord
 	if err := yaml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("parsing MOT record: %s", yaml.FormatError(err, false, false))

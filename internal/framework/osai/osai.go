@@ -285,14 +285,29 @@ func datasourcesEnd(f *evidence.Facts) framework.Reason {
 	case c.Status == evidence.Present:
 		return reason(framework.Partial, what+" named ("+list(c.Locations)+"), but not all under open terms ("+c.License+")",
 			"share all "+what+" under open licences", ev)
+	case present(dc) && namesSources(f):
+		return reason(framework.Partial, what+" described with its sources named in the text ("+list(dc.Locations)+"), but not listed or shared",
+			"publish the "+what+", or name the published datasets in the card's datasets field", ev)
 	case present(dc):
-		return reason(framework.Partial, what+" described ("+list(dc.Locations)+") but not named or shared",
+		// Describing data is not sharing it: with no source named, nothing is open for
+		// inspection.
+		return reason(framework.Fail, what+" described ("+list(dc.Locations)+") but no source is named or shared",
 			"publish the "+what+", or name the published datasets in the card's datasets field", ev)
 	case c.Status == evidence.Unknown || dc.Status == evidence.Unknown || !settled(f):
 		return reason(framework.Unknown, what+" not found, but "+unsettled(f), fixUnsettled, ev)
 	}
 	return reason(framework.Fail, "no "+what+" named, shared or described",
 		"publish the "+what+" under open licences and name it in the card", ev)
+}
+
+// namesSources reports whether the release's description of its data names its sources.
+func namesSources(f *evidence.Facts) bool {
+	for _, e := range f.DataInfo.Elements {
+		if e.Name == evidence.ElemSources && e.Found {
+			return true
+		}
+	}
+	return false
 }
 
 func datasourcesBase(f *evidence.Facts) framework.Reason {
@@ -501,7 +516,14 @@ func hardwareArchitecture(f *evidence.Facts) framework.Reason {
 	hw := f.DocsOn(evidence.TopicHardware)
 	arch := f.DocsOn(evidence.TopicArchitecture)
 	ev := append(docEvidence(hw), docEvidence(arch)...)
+	brief := len(arch) > 0
+	for _, d := range arch {
+		brief = brief && d.Brief
+	}
 	switch {
+	case len(hw) > 0 && brief:
+		return reason(framework.Partial, "training hardware documented ("+list(docLocations(hw))+"); the architecture only in a one-line statement ("+list(docLocations(arch))+")",
+			"describe the model architecture (layers, sizes, attention) in a section of the card", ev)
 	case len(hw) > 0 && len(arch) > 0:
 		return reason(framework.Pass, "training hardware ("+list(docLocations(hw))+") and architecture ("+list(docLocations(arch))+") documented", "", ev)
 	case len(hw) > 0:
@@ -602,7 +624,15 @@ func modelCard(f *evidence.Facts) framework.Reason {
 			lacks = append(lacks, topic)
 		}
 	}
-	add(len(arch) > 0, "architecture", docLocations(arch))
+	briefArch := len(arch) > 0
+	for _, d := range arch {
+		briefArch = briefArch && d.Brief
+	}
+	archTopic := "architecture"
+	if briefArch {
+		archTopic = "architecture in a one-line statement"
+	}
+	add(len(arch) > 0, archTopic, docLocations(arch))
 	add(len(train) > 0, "training", docLocations(train))
 	add(present(eval), "evaluation", eval.Locations)
 	if present(eval) {
@@ -610,6 +640,9 @@ func modelCard(f *evidence.Facts) framework.Reason {
 	}
 	where := list(mc.Locations)
 	switch {
+	case len(lacks) == 0 && briefArch:
+		return reason(framework.Partial, "model card "+where+" covers "+strings.Join(covers, ", ")+"; the architecture is not described beyond one line",
+			"describe the architecture (layers, sizes, attention) in a section of the model card", ev)
 	case len(lacks) == 0:
 		return reason(framework.Pass, "model card "+where+" covers "+strings.Join(covers, ", "), "", ev)
 	case len(covers) > 0:

@@ -172,7 +172,10 @@ func TestDatasources(t *testing.T) {
 		{"gated", facts(set(component.Datasets, evidence.Gated, "CC-BY-4.0", true, "data/x.parquet")), framework.Partial, "behind access terms", "E15"},
 		{"licence unknown", facts(set(component.Datasets, evidence.Present, "", false, "hf:datasets/a/b")), framework.Partial, "not every dataset's licence is known", ""},
 		{"not open", facts(set(component.Datasets, evidence.Present, "LicenseRef-Custom", false, "hf:datasets/a/b")), framework.Partial, "not all under open terms (LicenseRef-Custom)", ""},
-		{"described only", facts(set(component.DataCard, evidence.Present, "", false, "README.md:30")), framework.Partial, "described (README.md:30) but not named or shared", "E14"},
+		{"described only", facts(set(component.DataCard, evidence.Present, "", false, "README.md:30")), framework.Fail, "described (README.md:30) but no source is named or shared", "E14"},
+		{"described with sources named", facts(set(component.DataCard, evidence.Present, "", false, "README.md:30"), func(f *evidence.Facts) {
+			f.DataInfo.Elements = []evidence.DataElement{{Name: evidence.ElemSources, Found: true}}
+		}), framework.Partial, "described with its sources named in the text (README.md:30)", "E14"},
 		{"fine-tune data", facts(dsOpen, parent("hf:base/m", "Apache-2.0", true)), framework.Pass, "fine-tuning data shared", ""},
 		{"incomplete", facts(incomplete), framework.Unknown, "the inventory is incomplete", ""},
 		{"no card", facts(noCard), framework.Unknown, "no model card", ""},
@@ -361,5 +364,32 @@ func TestClass(t *testing.T) {
 	}
 	if Framework.Name != "osai" || Framework.Evaluate == nil {
 		t.Error("framework value")
+	}
+}
+
+// TestBriefArchitecture: a one-line architecture statement leaves the model card and the
+// hardware-and-architecture parameters partial, however complete the rest is.
+func TestBriefArchitecture(t *testing.T) {
+	t.Parallel()
+	docs := func(brief bool) func(*evidence.Facts) {
+		return func(f *evidence.Facts) {
+			f.Docs = []evidence.Doc{
+				{Topic: evidence.TopicArchitecture, Location: "README.md:3", Brief: brief, Evidence: []string{"A"}},
+				{Topic: evidence.TopicHardware, Location: "README.md:9", Evidence: []string{"H"}},
+				{Topic: evidence.TopicTraining, Location: "README.md:20", Evidence: []string{"T"}},
+			}
+		}
+	}
+	eval := set(component.EvaluationResults, evidence.Present, "", false, "README.md:30")
+	for _, tt := range []struct {
+		brief bool
+		want  framework.Result
+	}{{true, framework.Partial}, {false, framework.Pass}} {
+		v := Evaluate(facts(docs(tt.brief), eval))
+		for _, key := range []string{"modelcard", "hardware_architecture"} {
+			if r := v.Elements[key]; r.Result != tt.want {
+				t.Errorf("brief %v: %s = %s (%s), want %s", tt.brief, key, r.Result, r.Detail, tt.want)
+			}
+		}
 	}
 }

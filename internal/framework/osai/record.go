@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/glassbox-dev/glassbox/internal/yamlguard"
 )
 
 // Record is one system of the index's database (one YAML file): who released it and, per
@@ -50,6 +52,10 @@ func ParseRecord(name string, data []byte) (rec *Record, err error) {
 			rec, err = nil, fmt.Errorf("%s: malformed YAML (%v)", name, r)
 		}
 	}()
+	// Nesting and aliases are bounded before the YAML library sees the text (issue 11).
+	if err := yamlguard.Check(data, yamlguard.Default); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: malformed YAML: %s", name, oneLine(yaml.FormatError(err, false, false)))
