@@ -1,0 +1,173 @@
+package release
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxPathLen bounds an inventory path, in bytes: Linux allows 4,096, and no release needs more.
+const MaxPathLen = 4096
+
+// UnsafePath says why p cannot name a file inside a release root, or returns "" when it can.
+// An inventory path is slash-separated and relative: it may not be empty or absolute, start
+// with a drive letter, hold a backslash, a NUL, an empty, "." or ".." component, nor a
+// character whose Unicode compatibility form (NFKC) is a dot, a slash or a backslash, so that
+// a consumer that normalises names ("．．／etc") cannot be walked out of the root either.
+func UnsafePath(p string) string {
+	switch {
+	case p == "":
+		return "is empty"
+	case len(p) > MaxPathLen:
+		return fmt.Sprintf("is longer than %d bytes", MaxPathLen)
+	case strings.ContainsRune(p, 0):
+		return "contains a NUL byte"
+	case strings.ContainsRune(p, '\\'):
+		return "contains a backslash"
+	case strings.HasPrefix(p, "/"):
+		return "is absolute"
+	case len(p) >= 2 && p[1] == ':':
+		return "starts with a drive letter"
+	case !utf8.ValidString(p):
+		return "is not valid UTF-8"
+	}
+	if why := badComponents(p); why != "" {
+		return why
+	}
+	if n := normalisedDots(p); n != p {
+		if strings.ContainsRune(n, '\\') || badComponents(n) != "" {
+			return "reads as " + strconv.Quote(n) + " once Unicode-normalised (NFKC)"
+		}
+	}
+	return ""
+}
+
+// badComponents names an empty, "." or ".." component of p.
+func badComponents(p string) string {
+	for _, part := range strings.Split(p, "/") {
+		switch part {
+		case "":
+			return "has an empty component"
+		case ".", "..":
+			return "has a " + part + " component"
+		}
+	}
+	return ""
+}
+
+// nfkcDots maps the characters whose Unicode compatibility form (NFKC, Unicode 15) holds a
+// dot, slash or backslash to that form: fullwidth and small stops and solidi, leaders, "⒈",
+// "℀" (a/c) and the like. Mapping them before the component checks is NFKC as far as path
+// syntax can tell.
+var nfkcDots = map[rune]string{
+	'\u2024': ".", '\u2025': "..", '\u2026': "...", '\uFE19': "...", '\uFE30': "..", '\uFE52': ".", '\uFF0E': ".",
+	'\uFF0F': "/", '\uFE68': "\\", '\uFF3C': "\\",
+	'\u2100': "a/c", '\u2101': "a/s", '\u2105': "c/o", '\u2106': "c/u",
+	'\u33C2': "a.m.", '\u33C7': "Co.", '\u33D8': "p.m.", '\U0001F100': "0.",
+}
+
+// normalisedDots returns p with the characters of nfkcDots replaced by their NFKC form.
+func normalisedDots(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if s, ok := nfkcDots[r]; ok {
+			b.WriteString(s)
+		} else if r >= '\u2488' && r <= '\u249B' { // ⒈ … ⒛
+			fmt.Fprintf(&b, "%d.", r-'\u2487')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// EncodeName turns a file name's raw bytes into the one string glassbox stores and prints for
+// it, whatever the source: valid UTF-8 is kept, and each byte of an invalid sequence becomes
+// %XX (upper-case hex, always 80 to FF). A literal '%' that would read as such an escape (or as
+// "%25") is itself written %25, so two different names never encode alike and DecodeName gives
+// the raw bytes back. A name that is valid UTF-8 and has no such '%' is returned unchanged.
+func EncodeName(raw string) string {
+	if utf8.ValidString(raw) && !strings.Contains(raw, "%") {
+		return raw
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); {
+		r, n := utf8.DecodeRuneInString(raw[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "%%%02X", raw[i])
+		case r == '%' && escapeLike(raw[i+1:]):
+			b.WriteString("%25")
+		default:
+			b.WriteString(raw[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// escapeLike reports whether s starts like the tail of an EncodeName escape: "25", or two
+// upper-case hex digits whose value is 0x80 or more.
+func escapeLike(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	if s[:2] == "25" {
+		return true
+	}
+	return strings.IndexByte("89ABCDEF", s[0]) >= 0 && strings.IndexByte("0123456789ABCDEF", s[1]) >= 0
+}
+
+// DecodeName returns the raw bytes EncodeName encoded as e.
+func DecodeName(e string) string {
+	if !strings.Contains(e, "%") {
+		return e
+	}
+	var b strings.Builder
+	for i := 0; i < len(e); i++ {
+		if e[i] != '%' || !escapeLike(e[i+1:]) {
+			b.WriteByte(e[i])
+			continue
+		}
+		if e[i+1:i+3] == "25" {
+			b.WriteByte('%')
+		} else {
+			b.WriteByte(unhex(e[i+1])<<4 | unhex(e[i+2]))
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
+}
+
+// CheckPaths returns an error naming the first inventory or text path of r, or of its parents
+// and datasets, that UnsafePath rejects. A snapshot is input like any other: its paths are
+// later joined to a folder (scan --verify) and printed.
+func (r *Release) CheckPaths() error {
+	for _, f := range r.Files {
+		if why := UnsafePath(f.Path); why != "" {
+			return fmt.Errorf("file path %q %s", f.Path, why)
+		}
+	}
+	for _, t := range r.Texts {
+		if why := UnsafePath(t.Path); why != "" {
+			return fmt.Errorf("text path %q %s", t.Path, why)
+		}
+	}
+	for _, sub := range append(append([]*Release(nil), r.Parents...), r.Datasets...) {
+		if sub == nil {
+			continue
+		}
+		if err := sub.CheckPaths(); err != nil {
+			return fmt.Errorf("%s: %w", sub.Target, err)
+		}
+	}
+	return nil
+}
