@@ -35,8 +35,14 @@ func UnsafePath(p string) string {
 	if why := badComponents(p); why != "" {
 		return why
 	}
+	return NormalisedEscape(p)
+}
+
+// NormalisedEscape says how p, once its compatibility characters are normalised (NFKC), would
+// climb out of a root or hold a backslash ("．．／etc" reads as "../etc"), or returns "".
+func NormalisedEscape(p string) string {
 	if n := normalisedDots(p); n != p {
-		if strings.ContainsRune(n, '\\') || badComponents(n) != "" {
+		if strings.ContainsRune(n, '\\') || strings.HasPrefix(n, "/") || badComponents(strings.Trim(n, "/")) != "" {
 			return "reads as " + strconv.Quote(n) + " once Unicode-normalised (NFKC)"
 		}
 	}

@@ -1,0 +1,92 @@
+package release_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/glassbox-dev/glassbox/internal/release"
+)
+
+func TestUnsafePath(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ path, want string }{
+		{"model.safetensors", ""},
+		{"sub/dir/README.md", ""},
+		{"notes…md", ""}, // an ellipsis reads as "...", an ordinary name
+		{"..hidden", ""},
+		{"", "is empty"},
+		{"../etc/passwd", "has a .. component"},
+		{"a/../../b", "has a .. component"},
+		{"a/./b", "has a . component"},
+		{"a//b", "has an empty component"},
+		{"a/", "has an empty component"},
+		{"/etc/passwd", "is absolute"},
+		{`a\..\b`, "contains a backslash"},
+		{"C:/x", "starts with a drive letter"},
+		{"a\x00b", "contains a NUL byte"},
+		{"a\xffb", "is not valid UTF-8"},
+		{"．．/etc", `reads as "../etc" once Unicode-normalised (NFKC)`},
+		{"a／‥／b", `reads as "a/../b" once Unicode-normalised (NFKC)`},
+		{"a＼b", `reads as "a\\b" once Unicode-normalised (NFKC)`},
+		{"／etc", `reads as "/etc" once Unicode-normalised (NFKC)`},
+		{strings.Repeat("a/", 2049), "is longer than 4096 bytes"},
+	}
+	for _, tt := range tests {
+		if got := release.UnsafePath(tt.path); got != tt.want {
+			t.Errorf("UnsafePath(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestEncodeName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ raw, want string }{
+		{"README.md", "README.md"},
+		{"é.py", "é.py"},
+		{"a\x80", "a%80"},
+		{"caf\xe9.md", "caf%E9.md"},
+		{"a%80", "a%2580"}, // a literal that would read as an escape
+		{"a%25", "a%2525"},
+		{"100%", "100%"}, // percent signs that cannot are kept
+		{"50%_off", "50%_off"},
+		{"a%8a", "a%8a"},
+		{"%\x80", "%%80"},
+		{"\xc3", "%C3"}, // a code point cut short
+	}
+	seen := map[string]string{}
+	for _, tt := range tests {
+		got := release.EncodeName(tt.raw)
+		if got != tt.want {
+			t.Errorf("EncodeName(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+		if back := release.DecodeName(got); back != tt.raw {
+			t.Errorf("DecodeName(%q) = %q, want %q", got, back, tt.raw)
+		}
+		if other, dup := seen[got]; dup {
+			t.Errorf("%q and %q both encode as %q", other, tt.raw, got)
+		}
+		seen[got] = tt.raw
+	}
+}
+
+// FuzzEncodeName: every byte string encodes to valid UTF-8 that decodes back to it, so two
+// names never share an encoding.
+func FuzzEncodeName(f *testing.F) {
+	for _, s := range []string{"a\x80", "a%80", "%25%", "caf\xe9", "é", "%%80%2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		e := release.EncodeName(raw)
+		if !utf8.ValidString(e) {
+			t.Fatalf("EncodeName(%q) = %q, not UTF-8", raw, e)
+		}
+		if back := release.DecodeName(e); back != raw {
+			t.Fatalf("DecodeName(EncodeName(%q)) = %q", raw, back)
+		}
+		if strings.Count(e, "/") != strings.Count(raw, "/") {
+			t.Fatalf("EncodeName(%q) = %q changed the path's components", raw, e)
+		}
+		_ = release.UnsafePath(e)
+	})
+}
