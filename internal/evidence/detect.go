@@ -232,7 +232,7 @@ func (v *view) artifacts() {
 		if a.Safety == "dangerous" {
 			v.finding("unsafe-pickle", High, a.Path+" imports code that runs when the file is loaded ("+dangerousImports(a.Globals)+"); do not load it", a.Evidence...)
 		}
-		if !a.Intermediate && a.Parameters > 0 {
+		if malformed := v.malformedWeights(f, &a); !malformed && !a.Intermediate && a.Parameters > 0 {
 			// Shards of one checkpoint add up; separate files of one format (quantisations,
 			// alternative precisions) are each the whole model, so take the largest group.
 			key := a.Format + ":" + path.Dir(a.Path) + ":" + shardRe.ReplaceAllString(path.Base(a.Path), "")
