@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/glassbox-dev/glassbox/internal/source"
+	"github.com/glassbox-dev/glassbox/internal/target"
+)
+
+// TestExitFor: a file that changed while --verify hashed it is a failed check (1), not an
+// unreadable target (3); other read failures stay 3 and usage stays 2.
+func TestExitFor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{&target.Error{Kind: target.Unreadable, Err: fmt.Errorf("%w: m.bin changed while it was hashed", source.ErrChanged)}, exitCheck},
+		{&target.Error{Kind: target.Unreadable, Err: fmt.Errorf("%w: gone", source.ErrUnreadable)}, exitUnreadable},
+		{&target.Error{Kind: target.Usage, Err: errors.New("bad target")}, exitUsage},
+	}
+	for _, tt := range tests {
+		var ee *exitError
+		if !errors.As(exitFor(tt.err), &ee) || ee.code != tt.want {
+			t.Errorf("exitFor(%v) = %v, want code %d", tt.err, exitFor(tt.err), tt.want)
+		}
+	}
+}
+
+// TestNonUTF8NamesSnapshotIdentical: a folder whose file names are not UTF-8 and its snapshot
+// give byte-identical JSON and text reports, and two such names stay two files.
+func TestNonUTF8NamesSnapshotIdentical(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "rel")
+	files := map[string]string{"README.md": "---\nlicense: mit\n---\n# A model\n", "LICENSE\x80": "MIT License\n", "LICENSE\x81": "MIT License\n", "train\xe9.py": "print(1)\n"}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Skip("this file system refuses non-UTF-8 names:", err)
+		}
+	}
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"snapshot", dir, "-o", snap}, &stdout, &stderr); code != 0 {
+		t.Fatalf("snapshot: exit %d: %s", code, stderr.String())
+	}
+	for _, format := range []string{"json", "text"} {
+		var direct, fromSnap bytes.Buffer
+		if code := run([]string{"scan", dir, "-f", format}, &direct, &stderr); code != 0 {
+			t.Fatalf("scan: exit %d: %s", code, stderr.String())
+		}
+		if code := run([]string{"scan", snap, "-f", format}, &fromSnap, &stderr); code != 0 {
+			t.Fatalf("scan snapshot: exit %d: %s", code, stderr.String())
+		}
+		if !bytes.Equal(direct.Bytes(), fromSnap.Bytes()) {
+			t.Errorf("%s: folder and snapshot reports differ\n%s", format, firstDiff(direct.Bytes(), fromSnap.Bytes()))
+		}
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{`"LICENSE%80"`, `"LICENSE%81"`, `"train%E9.py"`} {
+		if !bytes.Contains(data, []byte(name)) {
+			t.Errorf("the snapshot does not name %s", name)
+		}
+	}
+}
