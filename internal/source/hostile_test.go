@@ -74,6 +74,19 @@ func TestLocalLinksOut(t *testing.T) {
 	}
 }
 
+// TestLocalManyNotes: 150 links out of the folder give 100 notes and one that counts the rest.
+func TestLocalManyNotes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for i := range 150 {
+		symlink(t, "/etc/passwd", filepath.Join(dir, "LICENSE-"+itoa(int64(1000+i))))
+	}
+	rel := readLocal(t, dir, source.DefaultLimits)
+	if len(rel.Notes) != 101 || rel.Notes[100] != "skipped 50 more entries (links out of the release, special files, unsafe names or folders too deep), not listed one by one" {
+		t.Errorf("%d notes, last %q; want 101 ending with a count of 50", len(rel.Notes), rel.Notes[len(rel.Notes)-1])
+	}
+}
+
 // TestLocalLinkLoops: links to themselves, to each other and through a folder link are noted
 // as loops or folder links, and the walk ends.
 func TestLocalLinkLoops(t *testing.T) {
@@ -369,7 +382,7 @@ func TestSnapshotHostile(t *testing.T) {
 	tests := []struct{ target, want string }{
 		{"/dev/zero", "/dev/zero: a character device, not a regular file"},
 		{fifo, "fifo.json: a named pipe (FIFO), not a regular file"},
-		{big, "big.json: snapshot is over 256 MB (268435457 bytes)"},
+		{big, "big.json: snapshot is over 128 MB (134217729 bytes)"},
 		{climb, `unsafe snapshot: file path "../../etc/passwd" has a .. component`},
 		{parent, `unsafe snapshot: hf:a/b: text path "/etc/passwd" is absolute`},
 	}

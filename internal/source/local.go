@@ -108,10 +108,8 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 	if err := w.walk(".", "", 0); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
+	w.finish()
 	rel := w.rel
-	if !rel.Complete {
-		rel.Notes = append(rel.Notes, w.capNote())
-	}
 	rel.Sort()
 	rel.Revision = InventoryHash(rel)
 	return rel, nil

@@ -19,8 +19,8 @@ var ErrUnsupported = errors.New("unsupported target")
 // MaxSnapshot bounds the size of a snapshot file: a release's texts are capped at 64 MiB in
 // all (Limits.MaxTextTotal) and its inventory and headers take a fraction of that, so a larger
 // file was not written by glassbox snapshot, or was written for a release no audit should hold
-// in memory at once.
-const MaxSnapshot = 256 << 20
+// in memory at once. Reading one costs about three times its size at peak (BENCHMARKS.md).
+const MaxSnapshot = 128 << 20
 
 // Open reads target, choosing the source by its form: a directory is read as a local release, a
 // regular file as a snapshot written by glassbox snapshot. Anything else (a FIFO, a device, a

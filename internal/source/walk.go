@@ -31,7 +31,12 @@ type walker struct {
 	textTotal int64
 	entries   int
 	capped    string // which limit stopped the walk
+	unnoted   int    // skipped entries past maxNotes, counted only
 }
+
+// maxNotes bounds the notes one folder read writes about skipped entries; past it they are
+// counted in one last note, so 10,000 hostile links cost one line each only up to here.
+const maxNotes = 100
 
 // newWalker opens abs as a root, and its repository's blobs/ folder when abs is laid out as a
 // Hugging Face cache snapshot folder (REPO/snapshots/REV beside REPO/blobs/; the cache names
@@ -60,7 +65,22 @@ func (w *walker) close() {
 }
 
 func (w *walker) note(format string, args ...any) {
+	if len(w.rel.Notes) >= maxNotes {
+		w.unnoted++
+		return
+	}
 	w.rel.Notes = append(w.rel.Notes, fmt.Sprintf(format, args...))
+}
+
+// finish adds the notes that summarise the walk: entries skipped past maxNotes, and the limit
+// that made the inventory incomplete.
+func (w *walker) finish() {
+	if w.unnoted > 0 {
+		w.rel.Notes = append(w.rel.Notes, fmt.Sprintf("skipped %d more entries (links out of the release, special files, unsafe names or folders too deep), not listed one by one", w.unnoted))
+	}
+	if !w.rel.Complete {
+		w.rel.Notes = append(w.rel.Notes, w.capNote())
+	}
 }
 
 // capNote says which limit made the inventory incomplete.
