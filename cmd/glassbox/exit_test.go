@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/source"
 	"github.com/glassbox-dev/glassbox/internal/target"
 )
@@ -70,6 +72,50 @@ func TestNonUTF8NamesSnapshotIdentical(t *testing.T) {
 	for _, name := range []string{`"LICENSE%80"`, `"LICENSE%81"`, `"train%E9.py"`} {
 		if !bytes.Contains(data, []byte(name)) {
 			t.Errorf("the snapshot does not name %s", name)
+		}
+	}
+}
+
+// TestInspectPartialFacts: inspect on a truncated safetensors file prints the tensors read
+// before the defect with the error, in text and JSON, and exits 1; scan reports the file as
+// malformed-weights with the same facts.
+func TestInspectPartialFacts(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	err := artifact.WriteSafetensors(&b, []artifact.Tensor{
+		{Name: "a", DType: "F32", Shape: []int64{2, 3}},
+		{Name: "b", DType: "F32", Shape: []int64{4}},
+	}, map[string]string{"format": "pt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "rel")
+	os.Mkdir(dir, 0o755)
+	file := filepath.Join(dir, "model.safetensors")
+	if err := os.WriteFile(file, b.Bytes()[:b.Len()-4], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for format, want := range map[string][]string{
+		"text": {"parameters: 6 (6) — F32 6", "tensors: 1", `error: tensor "b" data_offsets [24,40) run past the end of the file`},
+		"json": {`"parameters": 6`, `"tensor_names": [`, `"error": "tensor \"b\" data_offsets [24,40) run past the end`},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"inspect", file, "-f", format}, &stdout, &stderr); code != exitCheck {
+			t.Errorf("%s: exit %d, want 1 (%s)", format, code, stderr.String())
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("%s output lacks %q:\n%s", format, w, stdout.String())
+			}
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"scan", dir, "-v"}, &stdout, &stderr); code != exitCheck {
+		t.Errorf("scan: exit %d, want 1 (%s)", code, stderr.String())
+	}
+	for _, w := range []string{"malformed-weights: model.safetensors is not a readable safetensors file", "safetensors, 6 parameters, error: tensor"} {
+		if !strings.Contains(stdout.String(), w) {
+			t.Errorf("scan -v lacks %q:\n%s", w, stdout.String())
 		}
 	}
 }
