@@ -170,6 +170,9 @@ func readGGUF(f *Facts, r io.ReaderAt, size int64) error {
 	}
 	f.Version = int(h.Version)
 	f.KVCount = int64(h.KVCount)
+	if err != nil {
+		f.KVCount = int64(len(h.KVs)) // the entries read, not what a defective header claims
+	}
 	f.Tensors = len(h.Tensors)
 	f.DTypes = map[string]int64{}
 	f.TensorNames = make([]string, 0, len(h.Tensors))
