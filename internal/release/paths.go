@@ -27,7 +27,7 @@ func UnsafePath(p string) string {
 		return "contains a backslash"
 	case strings.HasPrefix(p, "/"):
 		return "is absolute"
-	case len(p) >= 2 && p[1] == ':':
+	case len(p) >= 2 && p[1] == ':' && ('A' <= p[0] && p[0] <= 'Z' || 'a' <= p[0] && p[0] <= 'z'):
 		return "starts with a drive letter"
 	case !utf8.ValidString(p):
 		return "is not valid UTF-8"
