@@ -98,10 +98,11 @@ func (w *walker) open(p string) (*os.File, int64, error) {
 	} else {
 		fh, err = w.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	}
+	shown := filepath.Join(w.abs, release.EncodeName(p)) // raw bytes never reach a message
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %v", filepath.Join(w.abs, p), describe(err))
+		return nil, 0, fmt.Errorf("%s: %v", shown, describe(err))
 	}
-	return checkRegular(fh, filepath.Join(w.abs, p))
+	return checkRegular(fh, shown)
 }
 
 // hashAll hashes rel.Files[i] under root for every i in jobs, one worker per CPU. local says
@@ -175,7 +176,7 @@ func hashFile(ctx context.Context, w *walker, p string, want int64, buf []byte, 
 		return "", fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
 	defer f.Close()
-	name := filepath.Join(w.abs, p)
+	name := filepath.Join(w.abs, release.EncodeName(p))
 	before, err := f.Stat()
 	if err != nil {
 		return "", fmt.Errorf("%w: %s: %v", ErrUnreadable, name, describe(err))

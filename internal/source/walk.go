@@ -257,7 +257,7 @@ func (w *walker) file(enc string, want *release.Expected, open func() (*os.File,
 	}
 	fh, err := open()
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrUnreadable, filepath.Join(w.abs, release.DecodeName(enc)), describe(err))
+		return fmt.Errorf("%w: %s: %v", ErrUnreadable, filepath.Join(w.abs, enc), describe(err))
 	}
 	fh, size, err := checkRegular(fh, enc)
 	if err != nil {
@@ -266,7 +266,7 @@ func (w *walker) file(enc string, want *release.Expected, open func() (*os.File,
 	}
 	defer fh.Close()
 	f := release.File{Path: enc, Size: size, Expected: want}
-	if err := readFile(fh, filepath.Join(w.abs, release.DecodeName(enc)), &f, w.rel, &w.textTotal, w.lim); err != nil {
+	if err := readFile(fh, filepath.Join(w.abs, enc), &f, w.rel, &w.textTotal, w.lim); err != nil {
 		return err
 	}
 	w.rel.Files = append(w.rel.Files, f)
