@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -87,5 +88,35 @@ func TestPartialFacts(t *testing.T) {
 				t.Errorf("facts kept:\n got %+v\nwant %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// cutReader fails every read that reaches past off with err.
+type cutReader struct {
+	data []byte
+	off  int64
+	err  error
+}
+
+func (r cutReader) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > r.off {
+		return 0, r.err
+	}
+	return copy(p, r.data[off:]), nil
+}
+
+// TestReadErrorIsNotADefect: a header whose bytes could not be fetched (a disk or network
+// error, a read budget) is marked ReadError; a truncated file, whose reader says io.EOF, is a
+// defect and is not.
+func TestReadErrorIsNotADefect(t *testing.T) {
+	t.Parallel()
+	data := rawSafetensors(`{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}`, 4)
+	f, err := Read("model.safetensors", cutReader{data, 16, errors.New("header reading stopped at 16 bytes (limit 16)")}, int64(len(data)))
+	if err == nil || !f.ReadError || !strings.Contains(f.Error, "limit 16") {
+		t.Errorf("fetch failure: %+v, %v; want ReadError with the reader's message", f, err)
+	}
+	f, err = readBytes("model.safetensors", data[:len(data)-2])
+	if err == nil || f.ReadError {
+		t.Errorf("truncated file: %+v, %v; want a defect, not a read error", f, err)
 	}
 }

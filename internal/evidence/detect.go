@@ -33,6 +33,8 @@ type view struct {
 	identified map[string]map[string]bool
 	// related caches the cards of releases read alongside this one (bases, datasets).
 	related map[*release.Release]*card.Card
+	// malformed holds the weights files that are not weights (malformedWeights).
+	malformed map[string]bool
 }
 
 // Detect runs every detector over a release. cat is the licence catalogue (license.Default() in

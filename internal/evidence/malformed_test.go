@@ -50,3 +50,16 @@ func TestMalformedWeights(t *testing.T) {
 		})
 	}
 }
+
+// TestUnfetchedHeaderIsNotMalformed: a header that could not be fetched (ReadError) is no
+// finding and the file still counts as weights present, as one whose header was not read.
+func TestUnfetchedHeaderIsNotMalformed(t *testing.T) {
+	t.Parallel()
+	f := detect(t, build(spec{path: "model.safetensors", header: `{"path":"model.safetensors","format":"safetensors","safety":"error","error":"header reading stopped at 1024 bytes","read_error":true}`}))
+	if got := findings(f, "malformed-weights"); len(got) != 0 {
+		t.Errorf("findings %+v, want none", got)
+	}
+	if c := f.Component(component.ModelParameters); c.Status != evidence.Present {
+		t.Errorf("model parameters %s, want present", c.Status)
+	}
+}
