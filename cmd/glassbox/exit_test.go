@@ -38,7 +38,7 @@ func TestExitFor(t *testing.T) {
 // give byte-identical JSON and text reports, and two such names stay two files.
 func TestNonUTF8NamesSnapshotIdentical(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "rel")
+	dir := filepath.Join(t.TempDir(), "rel\xff") // the folder's own name too
 	files := map[string]string{"README.md": "---\nlicense: mit\n---\n# A model\n", "LICENSE\x80": "MIT License\n", "LICENSE\x81": "MIT License\n", "train\xe9.py": "print(1)\n"}
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, describe(err))
 	}
 	defer w.close()
-	w.rel = &release.Release{Schema: release.Schema, Target: dir, Name: filepath.Base(abs), Complete: true}
+	w.rel = &release.Release{Schema: release.Schema, Target: release.EncodeName(dir), Name: release.EncodeName(filepath.Base(abs)), Complete: true}
 	if err := w.walk(".", "", 0); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
