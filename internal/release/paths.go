@@ -89,20 +89,23 @@ func normalisedDots(p string) string {
 }
 
 // EncodeName turns a file name's raw bytes into the one string glassbox stores and prints for
-// it, whatever the source: valid UTF-8 is kept, and each byte of an invalid sequence becomes
-// %XX (upper-case hex, always 80 to FF). A literal '%' that would read as such an escape (or as
-// "%25") is itself written %25, so two different names never encode alike and DecodeName gives
-// the raw bytes back. A name that is valid UTF-8 and has no such '%' is returned unchanged.
+// it, whatever the source: valid UTF-8 is kept, except that each byte of an invalid sequence and
+// of a control character (C0, DEL, C1: terminal escape sequences) becomes %XX in upper-case hex.
+// A literal '%' that would read as such an escape (or as "%25") is itself written %25, so two
+// different names never encode alike and DecodeName gives the raw bytes back. The result is
+// valid UTF-8 without control characters; a plain name is returned unchanged.
 func EncodeName(raw string) string {
-	if utf8.ValidString(raw) && !strings.Contains(raw, "%") {
+	if plainName(raw) {
 		return raw
 	}
 	var b strings.Builder
 	for i := 0; i < len(raw); {
 		r, n := utf8.DecodeRuneInString(raw[i:])
 		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, "%%%02X", raw[i])
+		case r == utf8.RuneError && n == 1, isControl(r):
+			for _, c := range []byte(raw[i : i+n]) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
 		case r == '%' && escapeLike(raw[i+1:]):
 			b.WriteString("%25")
 		default:
@@ -113,8 +116,25 @@ func EncodeName(raw string) string {
 	return b.String()
 }
 
+// plainName reports whether EncodeName leaves s as it is: valid UTF-8 with no '%' and no
+// control character.
+func plainName(s string) bool {
+	if !utf8.ValidString(s) || strings.Contains(s, "%") {
+		return false
+	}
+	for _, r := range s {
+		if isControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isControl reports the C0 controls, DEL and the C1 controls (U+0080 to U+009F).
+func isControl(r rune) bool { return r < 0x20 || r == 0x7F || r >= 0x80 && r <= 0x9F }
+
 // escapeLike reports whether s starts like the tail of an EncodeName escape: "25", or two
-// upper-case hex digits whose value is 0x80 or more.
+// upper-case hex digits whose byte EncodeName escapes (a control byte, or 0x80 and above).
 func escapeLike(s string) bool {
 	if len(s) < 2 {
 		return false
@@ -122,8 +142,15 @@ func escapeLike(s string) bool {
 	if s[:2] == "25" {
 		return true
 	}
-	return strings.IndexByte("89ABCDEF", s[0]) >= 0 && strings.IndexByte("0123456789ABCDEF", s[1]) >= 0
+	hi, lo := strings.IndexByte(hexDigits, s[0]), strings.IndexByte(hexDigits, s[1])
+	if hi < 0 || lo < 0 {
+		return false
+	}
+	v := byte(hi<<4 | lo)
+	return v < 0x20 || v == 0x7F || v >= 0x80
 }
+
+const hexDigits = "0123456789ABCDEF"
 
 // DecodeName returns the raw bytes EncodeName encoded as e.
 func DecodeName(e string) string {
@@ -139,18 +166,11 @@ func DecodeName(e string) string {
 		if e[i+1:i+3] == "25" {
 			b.WriteByte('%')
 		} else {
-			b.WriteByte(unhex(e[i+1])<<4 | unhex(e[i+2]))
+			b.WriteByte(byte(strings.IndexByte(hexDigits, e[i+1])<<4 | strings.IndexByte(hexDigits, e[i+2])))
 		}
 		i += 2
 	}
 	return b.String()
-}
-
-func unhex(c byte) byte {
-	if c <= '9' {
-		return c - '0'
-	}
-	return c - 'A' + 10
 }
 
 // CheckPaths returns an error naming the first inventory or text path of r, or of its parents

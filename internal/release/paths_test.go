@@ -55,7 +55,14 @@ func TestEncodeName(t *testing.T) {
 		{"50%_off", "50%_off"},
 		{"a%8a", "a%8a"},
 		{"%\x80", "%%80"},
-		{"\xc3", "%C3"}, // a code point cut short
+		{"\xc3", "%C3"},                 // a code point cut short
+		{"a\x1b[31m.md", "a%1B[31m.md"}, // a terminal escape sequence
+		{"tab\there", "tab%09here"},
+		{"del\x7f", "del%7F"},
+		{"csi\u009b2J", "csi%C2%9B2J"}, // a C1 control, valid UTF-8
+		{"a%1B", "a%251B"},
+		{"a%20b", "a%20b"}, // a space escape is not one of ours
+		{"a%7F", "a%257F"},
 	}
 	seen := map[string]string{}
 	for _, tt := range tests {
@@ -73,8 +80,8 @@ func TestEncodeName(t *testing.T) {
 	}
 }
 
-// FuzzEncodeName: every byte string encodes to valid UTF-8 that decodes back to it, so two
-// names never share an encoding.
+// FuzzEncodeName: every byte string encodes to valid UTF-8 without control characters that
+// decodes back to it, so two names never share an encoding.
 func FuzzEncodeName(f *testing.F) {
 	for _, s := range []string{"a\x80", "a%80", "%25%", "caf\xe9", "é", "%%80%2"} {
 		f.Add(s)
@@ -83,6 +90,9 @@ func FuzzEncodeName(f *testing.F) {
 		e := release.EncodeName(raw)
 		if !utf8.ValidString(e) {
 			t.Fatalf("EncodeName(%q) = %q, not UTF-8", raw, e)
+		}
+		if strings.ContainsFunc(e, func(r rune) bool { return r < 0x20 || r >= 0x7F && r <= 0x9F }) {
+			t.Fatalf("EncodeName(%q) = %q holds a control character", raw, e)
 		}
 		if back := release.DecodeName(e); back != raw {
 			t.Fatalf("DecodeName(EncodeName(%q)) = %q", raw, back)

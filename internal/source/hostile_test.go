@@ -203,13 +203,14 @@ func TestLocalManyEntries(t *testing.T) {
 	}
 }
 
-// TestLocalNonUTF8Names: names that are not UTF-8 are encoded one way (%XX per invalid byte),
+// TestLocalNonUTF8Names: names that are not UTF-8 or hold terminal control characters are
+// encoded one way (%XX per invalid or control byte),
 // never collide with each other or with a literal "%80", survive a snapshot round trip byte
 // for byte, and are read (texts) and hashed (--verify) under their real names.
 func TestLocalNonUTF8Names(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	names := map[string]string{"a\x80.py": "a%80.py", "a\x81.py": "a%81.py", "a%80.py": "a%2580.py", "caf\xe9.md": "caf%E9.md", "é.py": "é.py"}
+	names := map[string]string{"a\x80.py": "a%80.py", "a\x81.py": "a%81.py", "a%80.py": "a%2580.py", "caf\xe9.md": "caf%E9.md", "é.py": "é.py", "e\x1b[2J.py": "e%1B[2J.py"}
 	for raw := range names {
 		if err := os.WriteFile(filepath.Join(dir, raw), []byte("print("+`"`+raw[:1]+`"`+")\n"), 0o644); err != nil {
 			t.Skip("this file system refuses non-UTF-8 names:", err)
@@ -219,12 +220,12 @@ func TestLocalNonUTF8Names(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel := readLocal(t, dir, source.DefaultLimits)
-	want := []string{"a%2580.py", "a%80.py", "a%81.py", "caf%E9.md", "w%FF.safetensors", "é.py"}
+	want := []string{"a%2580.py", "a%80.py", "a%81.py", "caf%E9.md", "e%1B[2J.py", "w%FF.safetensors", "é.py"}
 	if diff := cmp.Diff(want, filePaths(rel)); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	if len(rel.Texts) != 5 {
-		t.Errorf("texts %v, want the five text files read under their real names", paths(rel.Texts, func(x release.Text) string { return x.Path }))
+	if len(rel.Texts) != 6 {
+		t.Errorf("texts %v, want the six text files read under their real names", paths(rel.Texts, func(x release.Text) string { return x.Path }))
 	}
 	data, err := rel.Marshal()
 	if err != nil {
