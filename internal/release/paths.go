@@ -12,7 +12,8 @@ const MaxPathLen = 4096
 
 // UnsafePath says why p cannot name a file inside a release root, or returns "" when it can.
 // An inventory path is slash-separated and relative: it may not be empty or absolute, start
-// with a drive letter, hold a backslash, a NUL, an empty, "." or ".." component, nor a
+// with a drive letter, hold a backslash, a NUL or another control character (EncodeName
+// writes those as %XX), an empty, "." or ".." component, nor a
 // character whose Unicode compatibility form (NFKC) is a dot, a slash or a backslash, so that
 // a consumer that normalises names ("．．／etc") cannot be walked out of the root either.
 func UnsafePath(p string) string {
@@ -31,6 +32,8 @@ func UnsafePath(p string) string {
 		return "starts with a drive letter"
 	case !utf8.ValidString(p):
 		return "is not valid UTF-8"
+	case strings.ContainsFunc(p, isControl):
+		return "contains a control character"
 	}
 	if why := badComponents(p); why != "" {
 		return why

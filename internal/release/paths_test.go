@@ -29,6 +29,8 @@ func TestUnsafePath(t *testing.T) {
 		{"notes:v2.md", ""},
 		{"a\x00b", "contains a NUL byte"},
 		{"a\xffb", "is not valid UTF-8"},
+		{"a\x1b[2Jb", "contains a control character"},
+		{"a\u009bb", "contains a control character"},
 		{"．．/etc", `reads as "../etc" once Unicode-normalised (NFKC)`},
 		{"a／‥／b", `reads as "a/../b" once Unicode-normalised (NFKC)`},
 		{"a＼b", `reads as "a\\b" once Unicode-normalised (NFKC)`},
