@@ -405,3 +405,25 @@ func TestSnapshotHostile(t *testing.T) {
 		t.Errorf("README.md kept %d bytes (truncated %v), want 1 MiB on a character boundary", len(txt.Content), txt.Truncated)
 	}
 }
+
+// TestLocalUnsafeNames: names a snapshot could not hold safely (a backslash, a folder that
+// reads as ".." once Unicode-normalised) are skipped with a note, so every snapshot re-reads.
+func TestLocalUnsafeNames(t *testing.T) {
+	t.Parallel()
+	dir := write(t, map[string][]byte{`a\b.py`: []byte("x = 1\n"), "‥/LICENSE": []byte("MIT\n"), "ok.py": []byte("y = 2\n")})
+	rel := readLocal(t, dir, source.DefaultLimits)
+	if diff := cmp.Diff([]string{"ok.py"}, filePaths(rel)); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	want := []string{
+		`skipped a\b.py: its name contains a backslash`,
+		`skipped ‥: its name reads as ".." once Unicode-normalised (NFKC)`,
+	}
+	if diff := cmp.Diff(want, rel.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+	data, _ := rel.Marshal()
+	if _, err := release.Unmarshal(data); err != nil {
+		t.Errorf("the snapshot does not re-read: %v", err)
+	}
+}
