@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -61,6 +62,7 @@ func TestLocalLinksOut(t *testing.T) {
 		"skipped README.md: symbolic link to a place outside the release (not followed)",
 		"skipped model.safetensors: symbolic link to a place outside the release (not followed)",
 		"skipped pytorch_model.bin: symbolic link to a place outside the release (not followed)",
+		"inventory incomplete: 4 skipped entries are named like weights, a card or a licence, so what they hold is unknown",
 	}
 	if diff := cmp.Diff(want, rel.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -82,8 +84,9 @@ func TestLocalManyNotes(t *testing.T) {
 		symlink(t, "/etc/passwd", filepath.Join(dir, "LICENSE-"+itoa(int64(1000+i))))
 	}
 	rel := readLocal(t, dir, source.DefaultLimits)
-	if len(rel.Notes) != 101 || rel.Notes[100] != "skipped 50 more entries (links out of the release, special files, unsafe names or folders too deep), not listed one by one" {
-		t.Errorf("%d notes, last %q; want 101 ending with a count of 50", len(rel.Notes), rel.Notes[len(rel.Notes)-1])
+	if len(rel.Notes) != 102 || rel.Notes[100] != "skipped 50 more entries (links out of the release, special files, unsafe names or folders too deep), not listed one by one" ||
+		rel.Notes[101] != "inventory incomplete: 150 skipped entries are named like weights, a card or a licence, so what they hold is unknown" {
+		t.Errorf("%d notes, last two %q; want 102 ending with counts of 50 and 150", len(rel.Notes), rel.Notes[len(rel.Notes)-2:])
 	}
 }
 
@@ -107,6 +110,7 @@ func TestLocalLinkLoops(t *testing.T) {
 		"skipped self.safetensors: symbolic link: too many levels of symbolic links",
 		"skipped sub/here: symbolic link to a folder (not followed)",
 		"skipped sub/up: symbolic link to a folder (not followed)",
+		"inventory incomplete: 1 skipped entries are named like weights, a card or a licence, so what they hold is unknown",
 	}
 	if diff := cmp.Diff(want, rel.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -138,17 +142,24 @@ func TestLocalSpecialFiles(t *testing.T) {
 		"skipped model.safetensors: a named pipe (FIFO), not a regular file",
 		"skipped zero.gguf: symbolic link to a place outside the release (not followed)",
 	}
+	missed := 3 // README.md, model.safetensors, zero.gguf
 	if len(sock) < 100 {
 		want = append([]string{"skipped LICENSE: a socket, not a regular file"}, want...)
+		missed++
 	}
 	if err := syscall.Mknod(filepath.Join(dir, "null.bin"), syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
 		want = append(want[:len(want)-1], "skipped null.bin: a character device, not a regular file", want[len(want)-1])
+		missed++
 	} else {
 		t.Logf("no device node made (%v): devices are covered by the /dev/zero link only", err)
 	}
+	want = append(want, fmt.Sprintf("inventory incomplete: %d skipped entries are named like weights, a card or a licence, so what they hold is unknown", missed))
 	rel := readLocal(t, dir, source.DefaultLimits)
 	if diff := cmp.Diff([]string{"config.json"}, filePaths(rel)); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if rel.Complete {
+		t.Error("a release whose weights and card are FIFOs is reported complete")
 	}
 	if diff := cmp.Diff(want, rel.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -302,7 +313,7 @@ func TestLocalCacheSnapshot(t *testing.T) {
 	if f, _ := rel.File("model.safetensors"); f.Expected == nil || f.Expected.SHA256 != blob || f.Header == nil {
 		t.Errorf("model.safetensors = %+v, want its header and the blob name as expected sha256", f)
 	}
-	if diff := cmp.Diff([]string{"skipped LICENSE: symbolic link to a place outside the release (not followed)"}, rel.Notes); diff != "" {
+	if diff := cmp.Diff([]string{"skipped LICENSE: symbolic link to a place outside the release (not followed)", "inventory incomplete: 1 skipped entries are named like weights, a card or a licence, so what they hold is unknown"}, rel.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }

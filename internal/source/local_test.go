@@ -349,6 +349,7 @@ func TestLocalFollowsFileSymlinks(t *testing.T) {
 		"skipped LICENSE: symbolic link to a place outside the release (not followed)",
 		"skipped docs-link: symbolic link to a folder (not followed)",
 		"skipped linked-dir: symbolic link to a place outside the release (not followed)",
+		"inventory incomplete: 1 skipped entries are named like weights, a card or a licence, so what they hold is unknown",
 	}
 	if diff := cmp.Diff(want, rel.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -517,7 +518,7 @@ func TestLocalLatin1AndBrokenLink(t *testing.T) {
 	if !ok || txt.Content != "Copyright © 2024 Example\n" {
 		t.Errorf("LICENSE read as %q (ok=%v), want the Latin-1 text decoded", txt.Content, ok)
 	}
-	if len(rel.Files) != 1 || len(rel.Notes) != 1 || !strings.Contains(rel.Notes[0], "model.safetensors: broken symbolic link") {
-		t.Errorf("files %v notes %v, want LICENSE only and a note on the broken link", rel.Files, rel.Notes)
+	if len(rel.Files) != 1 || len(rel.Notes) != 2 || !strings.Contains(rel.Notes[0], "model.safetensors: broken symbolic link") || rel.Complete {
+		t.Errorf("files %v notes %v complete %v, want LICENSE only, a note on the broken link and an incomplete inventory (the weights are unknown)", rel.Files, rel.Notes, rel.Complete)
 	}
 }

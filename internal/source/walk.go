@@ -32,6 +32,8 @@ type walker struct {
 	entries   int
 	capped    string // which limit stopped the walk
 	unnoted   int    // skipped entries past maxNotes, counted only
+	missed    int    // skipped files named like weights or key texts
+	full      bool   // the inventory reached MaxFiles
 }
 
 // maxNotes bounds the notes one folder read writes about skipped entries; past it they are
@@ -72,13 +74,26 @@ func (w *walker) note(format string, args ...any) {
 	w.rel.Notes = append(w.rel.Notes, fmt.Sprintf(format, args...))
 }
 
+// skip notes a file entry that is not read. One named like weights or a key text (a card, a
+// licence) makes the inventory incomplete: what it would have said is unknown, not absent.
+func (w *walker) skip(enc, format string, args ...any) {
+	w.note("skipped %s: "+format, append([]any{enc}, args...)...)
+	if release.IsWeights(enc) || release.IsKeyText(enc) {
+		w.missed++
+		w.rel.Complete = false
+	}
+}
+
 // finish adds the notes that summarise the walk: entries skipped past maxNotes, and the limit
 // that made the inventory incomplete.
 func (w *walker) finish() {
 	if w.unnoted > 0 {
 		w.rel.Notes = append(w.rel.Notes, fmt.Sprintf("skipped %d more entries (links out of the release, special files, unsafe names or folders too deep), not listed one by one", w.unnoted))
 	}
-	if !w.rel.Complete {
+	if w.missed > 0 {
+		w.rel.Notes = append(w.rel.Notes, fmt.Sprintf("inventory incomplete: %d skipped entries are named like weights, a card or a licence, so what they hold is unknown", w.missed))
+	}
+	if w.capped != "" || w.full {
 		w.rel.Notes = append(w.rel.Notes, w.capNote())
 	}
 }
@@ -149,7 +164,7 @@ func (w *walker) readDir(raw string) ([]fs.DirEntry, error) {
 func (w *walker) entry(e fs.DirEntry, raw, enc string, depth int) error {
 	name := e.Name()
 	if why := release.UnsafePath(enc); why != "" {
-		w.note("skipped %s: its name %s", enc, why)
+		w.skip(enc, "its name %s", why)
 		return nil
 	}
 	switch t := e.Type(); {
@@ -160,7 +175,7 @@ func (w *walker) entry(e fs.DirEntry, raw, enc string, depth int) error {
 	case t&fs.ModeSymlink != 0:
 		return w.link(raw, enc)
 	case !t.IsRegular():
-		w.note("skipped %s: %s, not a regular file", enc, KindOf(t))
+		w.skip(enc, "%s, not a regular file", KindOf(t))
 		return nil
 	}
 	return w.file(enc, nil, func() (*os.File, error) { return w.root.OpenFile(raw, os.O_RDONLY|syscall.O_NONBLOCK, 0) })
@@ -186,7 +201,7 @@ func (w *walker) dir(name, raw, enc string, depth int) error {
 func (w *walker) link(raw, enc string) error {
 	target, err := w.root.Readlink(raw)
 	if err != nil {
-		w.note("skipped %s: symbolic link could not be read: %v", enc, describe(err))
+		w.skip(enc, "symbolic link could not be read: %v", describe(err))
 		return nil
 	}
 	if blob, ok := w.blobName(raw, target); ok {
@@ -197,7 +212,7 @@ func (w *walker) link(raw, enc string) error {
 		// An absolute link to a place inside the folder is followed as the relative one.
 		r, err := filepath.Rel(w.abs, target)
 		if err != nil || r == ".." || strings.HasPrefix(r, "../") {
-			w.note("skipped %s: symbolic link to a place outside the release (not followed)", enc)
+			w.skip(enc, "symbolic link to a place outside the release (not followed)")
 			return nil
 		}
 		name = filepath.ToSlash(r)
@@ -208,16 +223,16 @@ func (w *walker) link(raw, enc string) error {
 		w.note("skipped %s: symbolic link to a folder (not followed)", enc)
 		return nil
 	case err == nil && !info.Mode().IsRegular():
-		w.note("skipped %s: symbolic link to %s, not a regular file", enc, KindOf(info.Mode()))
+		w.skip(enc, "symbolic link to %s, not a regular file", KindOf(info.Mode()))
 		return nil
 	case err == nil:
 		return w.file(enc, nil, func() (*os.File, error) { return w.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0) })
 	case errors.Is(err, fs.ErrNotExist):
-		w.note("skipped %s: broken symbolic link", enc)
+		w.skip(enc, "broken symbolic link")
 	case strings.Contains(err.Error(), "escapes from parent"):
-		w.note("skipped %s: symbolic link to a place outside the release (not followed)", enc)
+		w.skip(enc, "symbolic link to a place outside the release (not followed)")
 	default:
-		w.note("skipped %s: symbolic link: %v", enc, describe(err))
+		w.skip(enc, "symbolic link: %v", describe(err))
 	}
 	return nil
 }
@@ -238,7 +253,7 @@ func (w *walker) blobName(raw, target string) (string, bool) {
 func (w *walker) blobFile(enc, blob string) error {
 	info, err := w.blobs.Lstat(blob)
 	if err != nil || !info.Mode().IsRegular() {
-		w.note("skipped %s: broken symbolic link into the cache's blobs/", enc)
+		w.skip(enc, "broken symbolic link into the cache's blobs/")
 		return nil
 	}
 	var want *release.Expected
@@ -252,16 +267,16 @@ func (w *walker) blobFile(enc, blob string) error {
 // want is the hash the source promises for it, if any.
 func (w *walker) file(enc string, want *release.Expected, open func() (*os.File, error)) error {
 	if len(w.rel.Files) >= w.lim.MaxFiles {
-		w.rel.Complete = false
+		w.rel.Complete, w.full = false, true
 		return errStop
 	}
 	fh, err := open()
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, filepath.Join(w.abs, enc), describe(err))
 	}
-	fh, size, err := checkRegular(fh, enc)
+	fh, size, err := checkRegular(fh, "")
 	if err != nil {
-		w.note("skipped %v", err)
+		w.skip(enc, "%s", strings.TrimPrefix(err.Error(), ": "))
 		return nil
 	}
 	defer fh.Close()
