@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -117,5 +118,40 @@ func TestInspectPartialFacts(t *testing.T) {
 		if !strings.Contains(stdout.String(), w) {
 			t.Errorf("scan -v lacks %q:\n%s", w, stdout.String())
 		}
+	}
+}
+
+// TestVerifyChangedExitsOne: a weights file that grows while scan --verify hashes it ends the
+// audit with exit code 1 naming it, through package target as scan runs it. The file grows from
+// the progress callback, so nothing depends on timing.
+func TestVerifyChangedExitsOne(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "model.bin")
+	if err := os.WriteFile(file, make([]byte, 3<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := target.Options{Verify: true}
+	rel, err := target.Read(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := false
+	opts.Progress = func(string, int64) (source.Progress, func()) {
+		return func(int64) {
+			if !grown {
+				grown = true
+				f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+				if err == nil {
+					f.Write([]byte("more"))
+					f.Close()
+				}
+			}
+		}, func() {}
+	}
+	_, err = target.AuditRelease(context.Background(), dir, rel, opts)
+	var ee *exitError
+	if !errors.As(exitFor(err), &ee) || ee.code != exitCheck || !strings.Contains(err.Error(), "model.bin changed while it was hashed") {
+		t.Errorf("err = %v, want exit code 1 naming model.bin", err)
 	}
 }
