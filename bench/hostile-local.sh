@@ -3,7 +3,7 @@
 # `glassbox scan` (or snapshot) runs under /usr/bin/time -v; the script prints the exit code,
 # the wall time, the peak RSS and the first note or error line. The limits in play are
 # source.DefaultLimits (200,000 files, 400,000 folder entries, 64 folders deep, 1 MiB per text,
-# 64 MiB of texts) and source.MaxSnapshot (128 MiB).
+# 64 MiB of texts, 1 GiB of weights headers) and source.MaxSnapshot (128 MiB).
 #
 #   bench/hostile-local.sh [FILES]     (FILES: entries of the wide folder, default 250000)
 set -euo pipefail
@@ -48,6 +48,14 @@ for f in model.safetensors model.gguf README.md; do
   truncate -s 1T "$tmp/sparse/$f"
 done
 measure "sparse: two 1 TiB weights files, a 1 TiB card" scan "$tmp/sparse"
+
+# Many weights files each claiming a 99 MB header (sparse zeros: read, then not JSON).
+mkdir "$tmp/headers"
+for i in $(seq 64); do
+  printf '\xc0\x9e\xe6\x05\x00\x00\x00\x00' >"$tmp/headers/model-$i.safetensors" # 99,000,000
+  truncate -s 100M "$tmp/headers/model-$i.safetensors"
+done
+measure "64 weights files claiming 99 MB headers" scan "$tmp/headers"
 
 # Links: 10,000 links out of the folder, 1,000 link loops, links to /dev/zero.
 mkdir "$tmp/links"

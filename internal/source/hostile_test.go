@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
 )
@@ -436,5 +438,31 @@ func TestLocalUnsafeNames(t *testing.T) {
 	data, _ := rel.Marshal()
 	if _, err := release.Unmarshal(data); err != nil {
 		t.Errorf("the snapshot does not re-read: %v", err)
+	}
+}
+
+// TestLocalHeaderBudget: weights headers are read up to MaxHeaderTotal bytes in all; later
+// files' headers are not read, say so (read_error, not a defect) and the release says why.
+func TestLocalHeaderBudget(t *testing.T) {
+	t.Parallel()
+	w := tinyWeights(t)
+	dir := write(t, map[string][]byte{"a.safetensors": w, "b.safetensors": w})
+	// Reading one header takes 232 bytes: 64 to recognise the format, 8 of length, 160 of JSON.
+	rel := readLocal(t, dir, source.Limits{MaxHeaderTotal: 300})
+	var a, b artifact.Facts
+	fa, _ := rel.File("a.safetensors")
+	fb, _ := rel.File("b.safetensors")
+	if json.Unmarshal(fa.Header, &a) != nil || json.Unmarshal(fb.Header, &b) != nil {
+		t.Fatalf("headers %s and %s", fa.Header, fb.Header)
+	}
+	if a.Parameters != 10 || a.Error != "" {
+		t.Errorf("a.safetensors: %+v, want its 10 parameters", a)
+	}
+	if !b.ReadError || !strings.Contains(b.Error, "read limit") {
+		t.Errorf("b.safetensors: %+v, want a read error naming the limit", b)
+	}
+	want := []string{"weights headers read up to 0 MB in all; the headers of later files were not read"}
+	if diff := cmp.Diff(want, rel.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }

@@ -38,11 +38,15 @@ type Limits struct {
 	MaxEntries int
 	// MaxDepth is the deepest folder read (the root is depth 0); deeper folders are skipped.
 	MaxDepth int
+	// MaxHeaderTotal caps the bytes read from weights headers in all; the headers of files
+	// past it are not read (their facts say so), which bounds a folder of many files that
+	// each claim a header of the largest size a format allows.
+	MaxHeaderTotal int64
 }
 
 // DefaultLimits suit model repositories: cards and licences are small, code files modest, and
 // no real repository nests 64 folders deep or holds 200,000 files.
-var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000, MaxEntries: 400_000, MaxDepth: 64}
+var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000, MaxEntries: 400_000, MaxDepth: 64, MaxHeaderTotal: 1 << 30}
 
 // orDefault fills the zero fields of l from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -60,6 +64,9 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxHeaderTotal <= 0 {
+		l.MaxHeaderTotal = DefaultLimits.MaxHeaderTotal
 	}
 	return l
 }
@@ -116,9 +123,9 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 }
 
 // readFile fills in what the source learns from one file's bytes: LFS pointer, text content or
-// weights header.
-// fh is the opened file, p its path for messages.
-func readFile(fh *os.File, p string, f *release.File, rel *release.Release, textTotal *int64, lim Limits) error {
+// weights header. fh is the opened file, p its path for messages.
+func (w *walker) readFile(fh *os.File, p string, f *release.File) error {
+	rel, textTotal, lim := w.rel, &w.textTotal, w.lim
 	head := make([]byte, min(f.Size, 1024))
 	if _, err := io.ReadFull(fh, head); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
@@ -128,7 +135,7 @@ func readFile(fh *os.File, p string, f *release.File, rel *release.Release, text
 		return nil
 	}
 	if release.IsWeights(f.Path) {
-		facts, err := artifact.Read(f.Path, fh, f.Size)
+		facts, err := artifact.Read(f.Path, w.headerBudget(fh), f.Size)
 		if facts == nil {
 			facts = &artifact.Facts{Path: f.Path, Format: artifact.Detect(f.Path, head)}
 		}

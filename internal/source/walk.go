@@ -29,11 +29,14 @@ type walker struct {
 	snapRel   string   // abs relative to the repository folder ("snapshots/<rev>"), with blobs
 	rel       *release.Release
 	textTotal int64
+	headers   int64 // weights header bytes read so far (Limits.MaxHeaderTotal)
 	entries   int
 	capped    string // which limit stopped the walk
 	unnoted   int    // skipped entries past maxNotes, counted only
 	missed    int    // skipped files named like weights or key texts
 	full      bool   // the inventory reached MaxFiles
+	// headerCapped: MaxHeaderTotal was reached and noted.
+	headerCapped bool
 }
 
 // maxNotes bounds the notes one folder read writes about skipped entries; past it they are
@@ -281,9 +284,34 @@ func (w *walker) file(enc string, want *release.Expected, open func() (*os.File,
 	}
 	defer fh.Close()
 	f := release.File{Path: enc, Size: size, Expected: want}
-	if err := readFile(fh, filepath.Join(w.abs, enc), &f, w.rel, &w.textTotal, w.lim); err != nil {
+	if err := w.readFile(fh, filepath.Join(w.abs, enc), &f); err != nil {
 		return err
 	}
 	w.rel.Files = append(w.rel.Files, f)
 	return nil
 }
+
+// errHeaderBudget stops a weights header read once Limits.MaxHeaderTotal bytes were read in all.
+var errHeaderBudget = errors.New("not read: the folder's weights headers reached the read limit")
+
+// budgetReader counts the bytes a header reader takes from r against the walker's budget.
+type budgetReader struct {
+	r io.ReaderAt
+	w *walker
+}
+
+func (b budgetReader) ReadAt(p []byte, off int64) (int, error) {
+	if b.w.headers+int64(len(p)) > b.w.lim.MaxHeaderTotal {
+		if !b.w.headerCapped {
+			b.w.headerCapped = true
+			b.w.rel.Notes = append(b.w.rel.Notes, fmt.Sprintf("weights headers read up to %d MB in all; the headers of later files were not read", b.w.lim.MaxHeaderTotal>>20))
+		}
+		return 0, errHeaderBudget
+	}
+	n, err := b.r.ReadAt(p, off)
+	b.w.headers += int64(n)
+	return n, err
+}
+
+// headerBudget wraps a weights file so that its header read counts against MaxHeaderTotal.
+func (w *walker) headerBudget(r io.ReaderAt) io.ReaderAt { return budgetReader{r, w} }
