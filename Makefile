@@ -7,10 +7,12 @@ FUZZTIME ?= 30s
 # internal/artifact, which `go test -list` finds.
 FUZZ_TARGETS ?= \
 	./internal/card:FuzzParse \
+	./internal/yamlguard:FuzzCheck \
 	./internal/license:FuzzIdentify \
 	./internal/license:FuzzTokenize \
 	./internal/framework/mof:FuzzParseRecord \
 	./internal/release:FuzzUnmarshal \
+	./internal/release:FuzzEncodeName \
 	./internal/framework/osai:FuzzParseRecord \
 	./internal/evidence:FuzzTrainingTokens \
 	./internal/source/hub:FuzzParseTarget \
@@ -19,8 +21,7 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
 	./internal/links:FuzzExtract \
-	./internal/source/github:FuzzDecode \
-	./internal/yamlguard:FuzzCheck
+	./internal/source/github:FuzzDecode
 
 .PHONY: fuzz bench-pickle eval
 

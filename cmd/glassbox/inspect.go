@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
+	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
 func newInspect(stdout io.Writer) *cobra.Command {
@@ -23,7 +23,10 @@ count per dtype, metadata, licence and base-model keys (GGUF), and a safety verd
 data is never read and nothing in the file is executed; pickles are judged by walking their
 opcodes and classing every import they would make.
 
-A malformed file prints its facts with the error and exits with code 3.`,
+A malformed file prints the facts read before the defect with the error. Exit codes: 1 when
+the file is dangerous to load or malformed (the check failed; the facts are still printed),
+3 when it cannot be opened or is not a regular file (a FIFO or device is refused without
+being read).`,
 		Example: `  glassbox inspect model.safetensors
   glassbox inspect model-Q4_K_M.gguf --format json`,
 		Args: exactArgs(1, "one FILE"),
@@ -32,18 +35,14 @@ A malformed file prints its facts with the error and exits with code 3.`,
 				return usageErr("inspect: unknown --format %q (text or json)", format)
 			}
 			path := args[0]
-			f, err := os.Open(path)
+			f, size, err := source.OpenRegular(path) // a FIFO or device is refused, never blocked on
 			if err != nil {
-				return &exitError{exitUnreadable, fmt.Errorf("cannot read %s: %v", path, describeErr(err))}
+				return &exitError{exitUnreadable, fmt.Errorf("cannot read %v", err)}
 			}
 			defer f.Close()
-			info, err := f.Stat()
-			if err != nil || !info.Mode().IsRegular() {
-				return &exitError{exitUnreadable, fmt.Errorf("cannot read %s: not a regular file", path)}
-			}
-			facts, rerr := artifact.Read(path, f, info.Size())
+			facts, rerr := artifact.Read(path, f, size)
 			if facts == nil {
-				facts = &artifact.Facts{Path: path, Format: artifact.FormatUnknown, Size: info.Size(), Safety: artifact.SafetyError}
+				facts = &artifact.Facts{Path: path, Format: artifact.FormatUnknown, Size: size, Safety: artifact.SafetyError}
 			}
 			if rerr != nil && facts.Error == "" {
 				facts.Error, facts.Safety = rerr.Error(), artifact.SafetyError
@@ -55,10 +54,7 @@ A malformed file prints its facts with the error and exits with code 3.`,
 			} else {
 				printFacts(stdout, facts)
 			}
-			if facts.Error != "" {
-				return &exitError{exitUnreadable, fmt.Errorf("%s: %s", path, facts.Error)}
-			}
-			return nil
+			return inspectVerdict(path, facts)
 		},
 	}
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
@@ -116,4 +112,18 @@ func printFacts(w io.Writer, f *artifact.Facts) {
 	if f.Error != "" {
 		fmt.Fprintf(w, "  error: %s\n", f.Error)
 	}
+}
+
+// inspectVerdict is the exit status of inspect: a check failure (code 1) when the file would
+// run code when loaded or is malformed, nil otherwise.
+func inspectVerdict(path string, f *artifact.Facts) error {
+	switch {
+	case f.Safety == artifact.SafetyDangerous && f.Error != "":
+		return &exitError{exitCheck, fmt.Errorf("%s: dangerous to load, and malformed: %s", path, f.Error)}
+	case f.Safety == artifact.SafetyDangerous:
+		return &exitError{exitCheck, fmt.Errorf("%s: dangerous to load: it imports code that runs when it is loaded", path)}
+	case f.Error != "":
+		return &exitError{exitCheck, fmt.Errorf("%s: %s", path, f.Error)}
+	}
+	return nil
 }

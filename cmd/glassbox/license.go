@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -11,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
 // maxLicenseInput bounds what 'glassbox license' reads: licence texts are kilobytes.
@@ -96,9 +99,9 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 func readInput(name string, stdin io.Reader) (string, error) {
 	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, _, err := source.OpenRegular(name) // a FIFO or device is refused, never blocked on
 		if err != nil {
-			return "", &exitError{exitUnreadable, fmt.Errorf("cannot read %s: %v", name, describeErr(err))}
+			return "", &exitError{exitUnreadable, fmt.Errorf("cannot read %v", err)}
 		}
 		defer f.Close()
 		r = f
@@ -193,6 +196,10 @@ func describeErr(err error) string {
 	}
 	if os.IsPermission(err) {
 		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error() // the caller names the path
 	}
 	return err.Error()
 }

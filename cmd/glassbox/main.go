@@ -8,10 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/glassbox-dev/glassbox/internal/assess"
 )
 
 // Exit codes (CONTRACT.md).
@@ -43,10 +47,16 @@ func main() {
 }
 
 // run executes the command line and returns the exit code; main and the CLI tests share it.
+// Standard output is written through a checkedWriter, so a write error (a full disk, a closed
+// pipe) ends the run with exit code 3 and says so, whatever the command.
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	out := &checkedWriter{w: stdout, name: "standard output"}
+	root := newRoot(out, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
+	if err == nil {
+		err = out.result()
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -81,7 +91,9 @@ spectrum:
 Every judgement cites evidence (a file and line, a card field, a weights header key).
 glassbox never executes model content.
 
-Exit codes: 0 success, 1 a check failed, 2 usage error, 3 the target could not be read.`,
+Exit codes: 0 success; 1 a check failed (scan: a hash mismatch, a file that changed while
+hashed, or malformed weights; inspect: a dangerous or malformed file); 2 usage error; 3 the
+target could not be read, or the output could not be written.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -115,14 +127,75 @@ func minArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-// output opens --output, or returns stdout.
+// output opens --output, or returns stdout. Writes to the file go through a checkedWriter:
+// the close function returns the first write or close error as an exit code 3 error naming
+// the file, so a report cut short is never taken for a complete one.
 func output(path string, stdout io.Writer) (io.Writer, func() error, error) {
 	if path == "" || path == "-" {
 		return stdout, func() error { return nil }, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, nil, &exitError{exitUnreadable, fmt.Errorf("cannot write %s: %v", path, err)}
+		return nil, nil, &exitError{exitUnreadable, fmt.Errorf("cannot write %s: %v", path, describeErr(err))}
 	}
-	return f, f.Close, nil
+	w := &checkedWriter{w: f, name: path}
+	return w, func() error {
+		if err := f.Close(); err != nil && w.err == nil {
+			w.err = err
+		}
+		return w.result()
+	}, nil
+}
+
+// checkedWriter remembers the first error writing to w and drops later writes, so renderers
+// that ignore Fprintf's errors cannot hide a failed write. Write itself always succeeds: the
+// error is reported once, by result, as a write error rather than as whatever the renderer
+// would have made of it.
+type checkedWriter struct {
+	w    io.Writer
+	name string
+	err  error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err == nil {
+		if _, err := c.w.Write(p); err != nil {
+			c.err = err
+		}
+	}
+	return len(p), nil
+}
+
+// result is the write error as the run reports it: exit code 3, no usage hint.
+func (c *checkedWriter) result() error {
+	if c.err == nil {
+		return nil
+	}
+	return &exitError{exitUnreadable, fmt.Errorf("cannot write to %s: %v", c.name, describeErr(c.err))}
+}
+
+// integrityFindings are the findings that mean a check on the release's own bytes failed: a
+// hash that disagrees with what the release or its source promises, weights that do not parse.
+// scan exits with code 1 when a report holds one (after writing the report).
+var integrityFindings = map[string]bool{"hash-mismatch": true, "malformed-weights": true}
+
+// checkFailed returns an exit code 1 error naming the targets whose reports hold integrity
+// findings, or nil.
+func checkFailed(as []*assess.Assessment) error {
+	var failed []string
+	for _, a := range as {
+		ids := map[string]bool{}
+		for _, f := range a.Facts.Findings {
+			if integrityFindings[f.ID] {
+				ids[f.ID] = true
+			}
+		}
+		if len(ids) > 0 {
+			failed = append(failed, fmt.Sprintf("%s (%s)", a.Facts.Target, strings.Join(slices.Sorted(maps.Keys(ids)), ", ")))
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return &exitError{exitCheck, fmt.Errorf("check failed: %s; see the report's findings", strings.Join(failed, "; "))}
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/framework/mof"
 	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
 // maxRecord bounds a MOF record read: real ones are a few kilobytes.
@@ -72,9 +72,9 @@ output lists each place where the two modes differ and why.`,
 }
 
 func readRecord(path string) (*mof.Record, error) {
-	f, err := os.Open(path)
+	f, _, err := source.OpenRegular(path) // a FIFO or device is refused, never blocked on
 	if err != nil {
-		return nil, &exitError{exitUnreadable, fmt.Errorf("cannot read %s: %v", path, describeErr(err))}
+		return nil, &exitError{exitUnreadable, fmt.Errorf("cannot read %v", err)}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxRecord+1))

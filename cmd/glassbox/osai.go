@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/framework/osai"
+	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
 // maxOSAIRecord bounds an index record read: real ones are a few kilobytes.
@@ -49,9 +49,9 @@ output gives the score (0..1, four decimals) and each parameter's class, notes a
 }
 
 func readOSAIRecord(path string) (*osai.Record, error) {
-	f, err := os.Open(path)
+	f, _, err := source.OpenRegular(path) // a FIFO or device is refused, never blocked on
 	if err != nil {
-		return nil, &exitError{exitUnreadable, fmt.Errorf("cannot read %s: %v", path, describeErr(err))}
+		return nil, &exitError{exitUnreadable, fmt.Errorf("cannot read %v", err)}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxOSAIRecord+1))

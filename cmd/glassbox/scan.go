@@ -116,7 +116,10 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) a
 			if cerr := closeOut(); err == nil {
 				err = cerr
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return checkFailed(as)
 		},
 	}
 	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown (the markdown report always includes the --explain sections)")
@@ -207,6 +210,9 @@ func exitFor(err error) error {
 	}
 	if te.Kind == target.Usage {
 		return &exitError{exitUsage, te}
+	}
+	if errors.Is(err, source.ErrChanged) {
+		return &exitError{exitCheck, te}
 	}
 	return &exitError{exitUnreadable, te}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
 // Bounds on what glassbox inflates from an archive. A compressed member is read through its
@@ -78,7 +80,7 @@ func unsafeMemberName(name string) string {
 			return "climbs out of the archive with .."
 		}
 	}
-	return ""
+	return release.NormalisedEscape(name)
 }
 
 // zipReader holds the state of reading one zip archive.

@@ -137,13 +137,15 @@ func TestReadZip(t *testing.T) {
 		{
 			name: "path traversal", file: "x.zip",
 			zip: buildZip(t, member{name: "../evil.pkl", data: evilPickle}, member{name: "/etc/evil.pkl", data: evilPickle},
-				member{name: `a\..\..\evil.pkl`, data: evilPickle}, member{name: "C:/evil.pkl", data: evilPickle}, member{name: "ok.pkl", data: benignPickle}),
+				member{name: `a\..\..\evil.pkl`, data: evilPickle}, member{name: "C:/evil.pkl", data: evilPickle}, member{name: "ok.pkl", data: benignPickle},
+				member{name: "．．/evil.pkl", data: evilPickle}),
 			format: FormatZip, safety: SafetySuspicious, globals: []Global{g("collections", "OrderedDict")},
 			warnings: []string{
 				`member "../evil.pkl" climbs out of the archive with ..; not examined`,
 				`member "/etc/evil.pkl" is absolute; not examined`,
 				`member "a\\..\\..\\evil.pkl" contains a backslash; not examined`,
 				`member "C:/evil.pkl" starts with a drive letter; not examined`,
+				`member "．．/evil.pkl" reads as "../evil.pkl" once Unicode-normalised (NFKC); not examined`,
 			},
 			meta: map[string]string{"pickle_protocol": "2"},
 		},

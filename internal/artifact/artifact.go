@@ -18,6 +18,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Format names a weights file format. The values are the ones `glassbox inspect` prints.
@@ -90,6 +91,9 @@ type Facts struct {
 	Globals []Global `json:"globals,omitempty"`
 	// Error says why the file could not be read; the caller adds the path.
 	Error string `json:"error,omitempty"`
+	// ReadError: Error comes from failing to fetch the file's bytes (a disk or network error,
+	// a read budget), not from a defect in them; nothing is known to be wrong with the file.
+	ReadError bool `json:"read_error,omitempty"`
 	// Warnings say what the reader left unexamined or found odd, such as an archive entry
 	// whose name escapes the archive or whose size looks like a zip bomb.
 	Warnings []string `json:"warnings,omitempty"`
@@ -234,7 +238,43 @@ var readers = map[Format]func(f *Facts, r io.ReaderAt, size int64) error{
 // already found to import dangerous code stays SafetyDangerous, since a malformed byte after
 // the import does not stop a loader from running it. A file of no format this package reads
 // is SafetySuspicious: glassbox has not looked inside it.
+//
+// An error that the ReaderAt itself returned (anything but io.EOF) sets ReadError: the bytes
+// could not be fetched, which says nothing about the file.
 func Read(name string, r io.ReaderAt, size int64) (*Facts, error) {
+	t := &ioTracker{r: r}
+	f, err := read(name, t, size)
+	if err != nil && t.failed() {
+		f.ReadError = true
+	}
+	return f, err
+}
+
+// ioTracker remembers whether its ReaderAt ever failed other than by reaching the end.
+type ioTracker struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (t *ioTracker) ReadAt(p []byte, off int64) (int, error) {
+	n, err := t.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		t.mu.Lock()
+		t.err = err
+		t.mu.Unlock()
+	}
+	return n, err
+}
+
+func (t *ioTracker) failed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err != nil
+}
+
+// read is Read without the tracking.
+func read(name string, r io.ReaderAt, size int64) (*Facts, error) {
 	f := &Facts{Path: name, Format: FormatUnknown, Size: size}
 	if size < 0 {
 		return fail(f, fmt.Errorf("file size %d is negative", size))

@@ -114,8 +114,12 @@ func FuzzGGUF(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		facts, err := Read("f.gguf", bytes.NewReader(data), int64(len(data)))
 		checkFacts(t, facts, err)
-		if err != nil || facts.Format != FormatGGUF {
+		// Partial facts on a defect obey the same bounds as a clean read's.
+		if facts == nil || facts.Format != FormatGGUF {
 			return
+		}
+		if facts.Parameters < 0 || facts.TensorBytes < 0 || len(facts.TensorNames) != facts.Tensors {
+			t.Fatalf("parameters %d, tensor bytes %d, %d names for %d tensors", facts.Parameters, facts.TensorBytes, len(facts.TensorNames), facts.Tensors)
 		}
 		for k, v := range facts.Metadata {
 			if len(v) > maxMetadataValue+len("…") || !utf8.ValidString(v) {

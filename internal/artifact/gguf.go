@@ -160,21 +160,29 @@ func isGGUF(head []byte) bool {
 	return len(head) >= 4 && string(head[:4]) == ggufMagic
 }
 
-// readGGUF fills f from a GGUF header.
+// readGGUF fills f from a GGUF header. A header with a structural defect (tensors whose data
+// overlap or run past the file, a malformed entry) still gives every fact read before the
+// defect: version, counts, the metadata and the tensors read so far, with the error.
 func readGGUF(f *Facts, r io.ReaderAt, size int64) error {
 	h, err := parseGGUF(r, size)
-	if err != nil {
+	if h == nil {
 		return err
 	}
 	f.Version = int(h.Version)
 	f.KVCount = int64(h.KVCount)
+	if err != nil {
+		f.KVCount = int64(len(h.KVs)) // the entries read, not what a defective header claims
+	}
 	f.Tensors = len(h.Tensors)
 	f.DTypes = map[string]int64{}
 	f.TensorNames = make([]string, 0, len(h.Tensors))
 	known := true
 	for _, t := range h.Tensors {
-		// Cannot overflow: parseGGUF checked the parameter total, and tensors of known size
-		// do not overlap inside the file.
+		// A header that parsed has a parameter total under 2^63 and tensors of known size
+		// that do not overlap; a defective one is summed with the same guard.
+		if f.Parameters > math.MaxInt64-t.Numel || f.TensorBytes > math.MaxInt64-max(t.Bytes, 0) {
+			return errors.Join(err, errors.New("GGUF tensors hold more than 2^63 parameters or bytes in total"))
+		}
 		f.Parameters += t.Numel
 		f.DTypes[ggmlTypeName(t.Type)] += t.Numel
 		f.TensorNames = append(f.TensorNames, t.Name)
@@ -188,7 +196,7 @@ func readGGUF(f *Facts, r io.ReaderAt, size int64) error {
 	}
 	sort.Strings(f.TensorNames)
 	h.describe(f)
-	return nil
+	return err
 }
 
 // describe copies the metadata that matters for provenance and licensing into f.
@@ -290,7 +298,8 @@ func sortedRefs(refs map[int]*Ref) []Ref {
 }
 
 // parseGGUF reads a GGUF header (versions 1 to 3) through a buffered reader, checking every
-// count and length against the bytes left before acting on it.
+// count and length against the bytes left before acting on it. Once the version is known, a
+// defect returns the header read so far with the error; before, nil.
 func parseGGUF(r io.ReaderAt, size int64) (*ggufHeader, error) {
 	limit := min(size, MaxGGUFHeader)
 	g := &ggufReader{
@@ -318,26 +327,26 @@ func parseGGUF(r io.ReaderAt, size int64) (*ggufHeader, error) {
 	g.v1 = version == 1
 	h := &ggufHeader{Version: version, Alignment: ggufDefaultAlignment}
 	if h.TensorCount, err = g.count("tensor count"); err != nil {
-		return nil, err
+		return h, err
 	}
 	if h.KVCount, err = g.count("metadata entry count"); err != nil {
-		return nil, err
+		return h, err
 	}
 	// The smallest possible entries: a key or name length, a type, one byte of value; a name
 	// length, a rank of 0, a type and an offset.
 	minKV, minTensor := g.lenWidth()+4+1, g.lenWidth()+4+4+8
 	if err := g.fits(h.KVCount, minKV, "metadata entry count"); err != nil {
-		return nil, err
+		return h, err
 	}
 	if err := g.fits(h.TensorCount, minTensor, "tensor count"); err != nil {
-		return nil, err
+		return h, err
 	}
 	if h.KVCount > maxGGUFEntries || h.TensorCount > maxGGUFEntries {
-		return nil, fmt.Errorf("GGUF header claims %d metadata entries and %d tensors; at most %d of each are accepted",
+		return h, fmt.Errorf("GGUF header claims %d metadata entries and %d tensors; at most %d of each are accepted",
 			h.KVCount, h.TensorCount, maxGGUFEntries)
 	}
 	if need := h.KVCount*minKV + h.TensorCount*minTensor; need > g.left() {
-		return nil, fmt.Errorf("%d metadata entries and %d tensor infos need at least %d bytes %s",
+		return h, fmt.Errorf("%d metadata entries and %d tensor infos need at least %d bytes %s",
 			h.KVCount, h.TensorCount, need, g.where())
 	}
 
@@ -345,25 +354,25 @@ func parseGGUF(r io.ReaderAt, size int64) (*ggufHeader, error) {
 	for i := uint64(0); i < h.KVCount; i++ {
 		key, err := g.name(fmt.Sprintf("metadata entry %d key", i))
 		if err != nil {
-			return nil, err
+			return h, err
 		}
 		if keys[key] {
-			return nil, fmt.Errorf("metadata key %q appears twice", key)
+			return h, fmt.Errorf("metadata key %q appears twice", key)
 		}
 		keys[key] = true
 		typ, err := g.u32("value type")
 		if err != nil {
-			return nil, fmt.Errorf("metadata %q: %w", key, err)
+			return h, fmt.Errorf("metadata %q: %w", key, err)
 		}
 		val, err := g.value(ggufType(typ), 0)
 		if err != nil {
-			return nil, fmt.Errorf("metadata %q: %w", key, err)
+			return h, fmt.Errorf("metadata %q: %w", key, err)
 		}
 		h.KVs = append(h.KVs, ggufKV{Key: key, Type: ggufType(typ), Value: val})
 		if key == "general.alignment" {
 			a, ok := unsigned(val)
 			if !ok || a == 0 || a&(a-1) != 0 || a > 1<<30 {
-				return nil, fmt.Errorf("general.alignment is %v %s; want an integer power of two up to 2^30", ggufType(typ), renderGGUF(val, 40))
+				return h, fmt.Errorf("general.alignment is %v %s; want an integer power of two up to 2^30", ggufType(typ), renderGGUF(val, 40))
 			}
 			h.Alignment = a
 		}
@@ -373,10 +382,10 @@ func parseGGUF(r io.ReaderAt, size int64) (*ggufHeader, error) {
 	for i := uint64(0); i < h.TensorCount; i++ {
 		t, err := g.tensorInfo(i)
 		if err != nil {
-			return nil, err
+			return h, err
 		}
 		if names[t.Name] {
-			return nil, fmt.Errorf("tensor name %q appears twice", t.Name)
+			return h, fmt.Errorf("tensor name %q appears twice", t.Name)
 		}
 		names[t.Name] = true
 		h.Tensors = append(h.Tensors, t)
@@ -385,7 +394,7 @@ func parseGGUF(r io.ReaderAt, size int64) (*ggufHeader, error) {
 	// Tensor data starts at the next multiple of the alignment.
 	h.DataOffset = int64((uint64(g.pos) + h.Alignment - 1) / h.Alignment * h.Alignment)
 	if err := h.checkTensors(size); err != nil {
-		return nil, err
+		return h, err
 	}
 	return h, nil
 }

@@ -78,10 +78,12 @@ func isSafetensors(head []byte) bool {
 	return n >= 2 && n <= MaxSafetensorsHeader
 }
 
-// readSafetensors fills f from a safetensors header.
+// readSafetensors fills f from a safetensors header. A header with a structural defect (a
+// tensor out of bounds, overlapping tensors) still gives every fact read before the defect:
+// the metadata and the tensors decoded so far, with the error.
 func readSafetensors(f *Facts, r io.ReaderAt, size int64) error {
 	h, err := parseSafetensors(r, size)
-	if err != nil {
+	if h == nil {
 		return err
 	}
 	var params int64
@@ -100,12 +102,13 @@ func readSafetensors(f *Facts, r io.ReaderAt, size int64) error {
 	sort.Strings(names)
 	f.Parameters, f.DTypes, f.TensorNames = params, dtypes, names
 	f.Tensors, f.TensorBytes, f.Metadata = len(h.Tensors), h.DataLen, h.Metadata
-	return nil
+	return err
 }
 
 // parseSafetensors reads and validates the header of a safetensors file of size bytes. The
 // checks are those a loader relies on: a header that fits, known dtypes, byte ranges that
-// match the shapes and tile the data exactly, unique names.
+// match the shapes and tile the data exactly, unique names. Once the header's bytes are read,
+// a defect returns the header decoded so far with the error; before, nil.
 func parseSafetensors(r io.ReaderAt, size int64) (*stHeader, error) {
 	if size < 8 {
 		return nil, fmt.Errorf("file is %d bytes, too short for the 8-byte safetensors header length", size)
@@ -130,10 +133,10 @@ func parseSafetensors(r io.ReaderAt, size int64) (*stHeader, error) {
 	}
 	h := &stHeader{HeaderLen: n, DataLen: size - 8 - int64(n)}
 	if err := h.decode(raw); err != nil {
-		return nil, err
+		return h, err
 	}
 	if err := h.checkLayout(); err != nil {
-		return nil, err
+		return h, err
 	}
 	return h, nil
 }

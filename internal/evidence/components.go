@@ -218,7 +218,7 @@ func (v *view) inferenceCode() []found {
 func (v *view) finalParameters() []found {
 	var out []found
 	for _, a := range v.facts.Artifacts {
-		if !a.Intermediate && !a.Auxiliary {
+		if !a.Intermediate && !a.Auxiliary && !v.malformed[a.Path] { // a malformed file is not weights
 			out = append(out, found{loc: a.Path, ev: a.Evidence[0], path: a.Path})
 		}
 	}
@@ -233,7 +233,7 @@ func (v *view) finalParameters() []found {
 func (v *view) intermediateParameters() []found {
 	var out []found
 	for _, a := range v.facts.Artifacts {
-		if a.Intermediate {
+		if a.Intermediate && !v.malformed[a.Path] {
 			out = append(out, found{loc: a.Path, ev: a.Evidence[0], path: a.Path})
 		}
 	}

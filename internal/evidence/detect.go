@@ -33,6 +33,8 @@ type view struct {
 	identified map[string]map[string]bool
 	// related caches the cards of releases read alongside this one (bases, datasets).
 	related map[*release.Release]*card.Card
+	// malformed holds the weights files that are not weights (malformedWeights).
+	malformed map[string]bool
 }
 
 // Detect runs every detector over a release. cat is the licence catalogue (license.Default() in
@@ -236,7 +238,7 @@ func (v *view) artifacts() {
 		if a.Safety == "dangerous" {
 			v.finding("unsafe-pickle", High, a.Path+" imports code that runs when the file is loaded ("+dangerousImports(a.Globals)+"); do not load it", a.Evidence...)
 		}
-		if !a.Intermediate && !a.Auxiliary && a.Parameters > 0 {
+		if malformed := v.malformedWeights(f, &a); !malformed && !a.Intermediate && !a.Auxiliary && a.Parameters > 0 {
 			// Shards of one checkpoint add up; separate files of one format (quantisations,
 			// alternative precisions) are each the whole model, so take the largest group.
 			key := a.Format + ":" + path.Dir(a.Path) + ":" + shardRe.ReplaceAllString(path.Base(a.Path), "")

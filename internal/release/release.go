@@ -180,6 +180,9 @@ func Unmarshal(data []byte) (*Release, error) {
 	if r.Schema != Schema {
 		return nil, fmt.Errorf("not a glassbox snapshot: schema %q, want %q", r.Schema, Schema)
 	}
+	if err := r.CheckPaths(); err != nil {
+		return nil, fmt.Errorf("unsafe snapshot: %w", err)
+	}
 	r.Sort()
 	return &r, nil
 }

@@ -33,10 +33,20 @@ type Limits struct {
 	MaxTextTotal int64
 	// MaxFiles caps the inventory; a release with more files is reported as incomplete.
 	MaxFiles int
+	// MaxEntries caps the directory entries looked at (files, folders, links and the skipped),
+	// which bounds the memory a folder of millions of entries can take.
+	MaxEntries int
+	// MaxDepth is the deepest folder read (the root is depth 0); deeper folders are skipped.
+	MaxDepth int
+	// MaxHeaderTotal caps the bytes read from weights headers in all; the headers of files
+	// past it are not read (their facts say so), which bounds a folder of many files that
+	// each claim a header of the largest size a format allows.
+	MaxHeaderTotal int64
 }
 
-// DefaultLimits suit model repositories: cards and licences are small, code files modest.
-var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000}
+// DefaultLimits suit model repositories: cards and licences are small, code files modest, and
+// no real repository nests 64 folders deep or holds 200,000 files.
+var DefaultLimits = Limits{MaxTextFile: 1 << 20, MaxTextTotal: 64 << 20, MaxFiles: 200_000, MaxEntries: 400_000, MaxDepth: 64, MaxHeaderTotal: 1 << 30}
 
 // orDefault fills the zero fields of l from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -48,6 +58,15 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.MaxFiles <= 0 {
 		l.MaxFiles = DefaultLimits.MaxFiles
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = DefaultLimits.MaxEntries
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if l.MaxHeaderTotal <= 0 {
+		l.MaxHeaderTotal = DefaultLimits.MaxHeaderTotal
 	}
 	return l
 }
@@ -65,8 +84,15 @@ var junkDirs = map[string]bool{
 // junkFiles are files that carry no information about the release.
 var junkFiles = map[string]bool{".DS_Store": true, "Thumbs.db": true, "desktop.ini": true}
 
-// Local reads a release laid out as a directory. Every file is inventoried; the text files that
-// matter are read up to the limits; weights files get their headers read (never their data).
+// Local reads a release laid out as a directory. Every regular file is inventoried; the text
+// files that matter are read up to the limits; weights files get their headers read (never
+// their data).
+//
+// Everything is read through an os.Root, so no name, link or race can reach outside dir.
+// Symbolic links to files are followed only when they stay inside dir, or, when dir is a
+// Hugging Face cache snapshot folder, into that repository's blobs/ folder; links to folders
+// are not followed, and other links, FIFOs, devices and sockets are skipped with a note.
+// File names are stored as release.EncodeName writes them.
 func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error) {
 	lim = lim.orDefault()
 	info, err := os.Stat(dir)
@@ -80,70 +106,26 @@ func Local(ctx context.Context, dir string, lim Limits) (*release.Release, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, err)
 	}
-	rel := &release.Release{Schema: release.Schema, Target: dir, Name: filepath.Base(abs), Complete: true}
-	var textTotal int64
-	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, walkErr error) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if walkErr != nil {
-			return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(walkErr))
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != abs && junkDirs[name] {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if junkFiles[name] || strings.HasSuffix(name, ".pyc") {
-			return nil
-		}
-		rp, _ := filepath.Rel(abs, p)
-		rp = filepath.ToSlash(rp)
-		fi, err := os.Stat(p) // follows symlinks, as the Hugging Face cache links snapshots to blobs
-		if err != nil && d.Type()&fs.ModeSymlink != 0 {
-			// A dangling link is a fact about the release, not a reason to stop reading it.
-			rel.Notes = append(rel.Notes, fmt.Sprintf("skipped %s: broken symbolic link", rp))
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
-		}
-		if !fi.Mode().IsRegular() {
-			return nil
-		}
-		if len(rel.Files) >= lim.MaxFiles {
-			rel.Complete = false
-			return filepath.SkipAll
-		}
-		f := release.File{Path: rp, Size: fi.Size()}
-		if err := readFile(p, &f, rel, &textTotal, lim); err != nil {
-			return err
-		}
-		rel.Files = append(rel.Files, f)
-		return nil
-	})
+	w, err := newWalker(ctx, abs, lim)
 	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnreadable, dir, describe(err))
+	}
+	defer w.close()
+	w.rel = &release.Release{Schema: release.Schema, Target: release.EncodeName(dir), Name: release.EncodeName(filepath.Base(abs)), Complete: true}
+	if err := w.walk(".", "", 0); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
-	if !rel.Complete {
-		rel.Notes = append(rel.Notes, fmt.Sprintf("inventory capped at %d files", lim.MaxFiles))
-	}
+	w.finish()
+	rel := w.rel
 	rel.Sort()
-	expectFromLinks(abs, rel)
 	rel.Revision = InventoryHash(rel)
 	return rel, nil
 }
 
 // readFile fills in what the source learns from one file's bytes: LFS pointer, text content or
-// weights header.
-func readFile(p string, f *release.File, rel *release.Release, textTotal *int64, lim Limits) error {
-	fh, err := os.Open(p)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
-	}
-	defer fh.Close()
+// weights header. fh is the opened file, p its path for messages.
+func (w *walker) readFile(fh *os.File, p string, f *release.File) error {
+	rel, textTotal, lim := w.rel, &w.textTotal, w.lim
 	head := make([]byte, min(f.Size, 1024))
 	if _, err := io.ReadFull(fh, head); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnreadable, p, describe(err))
@@ -153,7 +135,7 @@ func readFile(p string, f *release.File, rel *release.Release, textTotal *int64,
 		return nil
 	}
 	if release.IsWeights(f.Path) {
-		facts, err := artifact.Read(f.Path, fh, f.Size)
+		facts, err := artifact.Read(f.Path, w.headerBudget(fh), f.Size)
 		if facts == nil {
 			facts = &artifact.Facts{Path: f.Path, Format: artifact.Detect(f.Path, head)}
 		}

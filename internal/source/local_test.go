@@ -321,25 +321,38 @@ func TestLocalCancelled(t *testing.T) {
 	}
 }
 
+// TestLocalFollowsFileSymlinks: a link to a file inside the folder is read as that file; links
+// out of the folder and links to folders are noted and skipped, never read.
 func TestLocalFollowsFileSymlinks(t *testing.T) {
 	t.Parallel()
 	blobs := write(t, map[string][]byte{"blob1": []byte(card)})
-	dir := t.TempDir()
-	if err := os.Symlink(filepath.Join(blobs, "blob1"), filepath.Join(dir, "README.md")); err != nil {
+	dir := write(t, map[string][]byte{"docs/card.md": []byte(card)})
+	if err := os.Symlink("docs/card.md", filepath.Join(dir, "README.md")); err != nil {
 		t.Skip("symlinks not supported:", err)
 	}
-	if err := os.Symlink(blobs, filepath.Join(dir, "linked-dir")); err != nil {
-		t.Fatal(err)
+	for name, target := range map[string]string{"LICENSE": filepath.Join(blobs, "blob1"), "linked-dir": blobs, "docs-link": "docs"} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rel, err := source.Local(context.Background(), dir, source.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"README.md"}, paths(rel.Files, func(f release.File) string { return f.Path })); diff != "" {
+	if diff := cmp.Diff([]string{"README.md", "docs/card.md"}, paths(rel.Files, func(f release.File) string { return f.Path })); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
 	if txt, ok := rel.Text("README.md"); !ok || txt.Content != card {
 		t.Errorf("README.md through a symlink: %+v %v", txt, ok)
+	}
+	want := []string{
+		"skipped LICENSE: symbolic link to a place outside the release (not followed)",
+		"skipped docs-link: symbolic link to a folder (not followed)",
+		"skipped linked-dir: symbolic link to a place outside the release (not followed)",
+		"inventory incomplete: 1 skipped entries are named like weights, a card or a licence, so what they hold is unknown",
+	}
+	if diff := cmp.Diff(want, rel.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
 
@@ -505,7 +518,7 @@ func TestLocalLatin1AndBrokenLink(t *testing.T) {
 	if !ok || txt.Content != "Copyright © 2024 Example\n" {
 		t.Errorf("LICENSE read as %q (ok=%v), want the Latin-1 text decoded", txt.Content, ok)
 	}
-	if len(rel.Files) != 1 || len(rel.Notes) != 1 || !strings.Contains(rel.Notes[0], "model.safetensors: broken symbolic link") {
-		t.Errorf("files %v notes %v, want LICENSE only and a note on the broken link", rel.Files, rel.Notes)
+	if len(rel.Files) != 1 || len(rel.Notes) != 2 || !strings.Contains(rel.Notes[0], "model.safetensors: broken symbolic link") || rel.Complete {
+		t.Errorf("files %v notes %v complete %v, want LICENSE only, a note on the broken link and an incomplete inventory (the weights are unknown)", rel.Files, rel.Notes, rel.Complete)
 	}
 }
