@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
 // Meta is what GET /repos/{owner}/{repo} says that glassbox uses.
@@ -75,7 +76,8 @@ func DecodeTree(raw []byte) (Tree, error) {
 }
 
 func cleanPath(p string) bool {
-	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != "." && !strings.HasPrefix(p, "../") && !strings.Contains(p, "\\") && !strings.ContainsRune(p, 0)
+	// The rule every source and snapshot applies, so a snapshot with linked repositories re-reads.
+	return release.UnsafePath(p) == ""
 }
 
 // DecodeContent reads a contents answer for one file and returns its bytes, refusing anything

@@ -4,46 +4,19 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
-// CheckPath accepts a file path as it may appear in a repository: slash-separated, relative,
-// with no empty, "." or ".." segment, no backslash, NUL or other control character, and the
-// same after Unicode NFKC normalisation (so "‥" cannot stand for ".."). Paths from the Hub's
-// answers and from the local cache go through it before they are joined to anything.
+// CheckPath accepts a file path as it may appear in a repository, by the one rule every source
+// and snapshot applies (release.UnsafePath): slash-separated, relative, no empty, "." or ".."
+// segment, no backslash, NUL or other control character, valid UTF-8, and the same after Unicode
+// NFKC normalisation (so "‥" cannot stand for ".."). Paths from the Hub's answers and from the
+// local cache go through it before they are joined to anything, so a Hub snapshot always
+// re-reads.
 func CheckPath(p string) error {
-	switch {
-	case p == "":
-		return fmt.Errorf("empty path")
-	case len(p) > 4096:
-		return fmt.Errorf("path of %d bytes", len(p))
-	case strings.HasPrefix(p, "/"):
-		return fmt.Errorf("absolute path %q", p)
-	case strings.ContainsRune(p, '\\'):
-		return fmt.Errorf("path %q has a backslash", p)
-	}
-	for _, r := range p {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			return fmt.Errorf("path %q has the character %U", p, r)
-		}
-	}
-	if n := norm.NFKC.String(p); n != p && checkSegments(n) != nil {
-		return fmt.Errorf("path %q reads as %q once normalised", p, n)
-	}
-	return checkSegments(p)
-}
-
-// checkSegments refuses empty, "." and ".." segments and a drive letter.
-func checkSegments(p string) error {
-	for _, s := range strings.Split(p, "/") {
-		if s == "" || s == "." || s == ".." {
-			return fmt.Errorf("path %q has a %q segment", p, s)
-		}
-	}
-	if len(p) >= 2 && p[1] == ':' {
-		return fmt.Errorf("path %q starts with a drive letter", p)
+	if why := release.UnsafePath(p); why != "" {
+		return fmt.Errorf("path %q %s", p, why)
 	}
 	return nil
 }
