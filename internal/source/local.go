@@ -143,6 +143,7 @@ func (w *walker) readFile(fh *os.File, p string, f *release.File) error {
 			facts.Error = err.Error()
 			facts.Safety = "error"
 		}
+		facts.ClipMetadata()
 		b, _ := json.Marshal(facts)
 		f.Header = b
 		return nil

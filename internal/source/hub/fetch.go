@@ -771,37 +771,12 @@ func (c *Client) readHeader(ctx context.Context, t Target, p string, o Options) 
 	if err != nil && facts.Error == "" {
 		facts.Error, facts.Safety = err.Error(), artifact.SafetyError
 	}
-	clipMetadata(facts)
+	facts.ClipMetadata()
 	b, err := json.Marshal(facts)
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-// Bounds on the header metadata a Release keeps per weights file: a header may be tens of
-// megabytes, and only its facts, not its padding, belong in a snapshot.
-const (
-	maxMetaValue = 16 << 10
-	maxMetaTotal = 256 << 10
-)
-
-// clipMetadata shortens metadata values past maxMetaValue and drops keys (in sorted order) past
-// maxMetaTotal, so that 32 weights files with 31 MB headers do not keep a gigabyte in the Release.
-func clipMetadata(f *artifact.Facts) {
-	keys := slices.Sorted(maps.Keys(f.Metadata))
-	total := 0
-	for _, k := range keys {
-		v := f.Metadata[k]
-		if len(v) > maxMetaValue {
-			v = strings.ToValidUTF8(v[:maxMetaValue], "") + "…"
-			f.Metadata[k] = v
-		}
-		total += len(k) + len(v)
-		if total > maxMetaTotal {
-			delete(f.Metadata, k)
-		}
-	}
 }
 
 // readFacts reads the header of p within the memory budget (see newRangeReader for reserve).
