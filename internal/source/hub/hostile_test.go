@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -248,8 +249,8 @@ func TestSharedMemoryBudget(t *testing.T) {
 		if len(f.Header) > 0 && strings.Contains(string(f.Header), `"format":"safetensors"`) && !strings.Contains(string(f.Header), "error") {
 			read++
 		}
-		if len(f.Header) > maxMetaValue+1024 {
-			t.Errorf("%s: %d bytes of header facts kept; metadata values are clipped at %d", f.Path, len(f.Header), maxMetaValue)
+		if len(f.Header) > artifact.MaxMetaValue+1024 {
+			t.Errorf("%s: %d bytes of header facts kept; metadata values are clipped at %d", f.Path, len(f.Header), artifact.MaxMetaValue)
 		}
 	}
 	if read != 32 || len(rel.FailedReads) != 0 {
