@@ -5,6 +5,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -50,10 +51,15 @@ func main() {
 // Standard output is written through a checkedWriter, so a write error (a full disk, a closed
 // pipe) ends the run with exit code 3 and says so, whatever the command.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run with a context that long-running commands (serve, worker) stop on.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := &checkedWriter{w: stdout, name: "standard output"}
 	root := newRoot(out, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		err = out.result()
 	}
@@ -105,6 +111,7 @@ target could not be read, or the output could not be written.`,
 	})
 	root.AddCommand(newScan(stdout, stderr), newSnapshot(stdout, stderr), newInspect(stdout), newMOF(stdout), newLicense(stdout))
 	root.AddCommand(newOSAI(stdout))
+	root.AddCommand(newServe(stderr), newWorker(stderr), newToken(stdout))
 	return root
 }
 
