@@ -4,6 +4,8 @@
 # and socket folder. Prints the DSN on stdout; the server's folder is printed on stderr.
 set -euo pipefail
 port="${PGPORT:-55432}"
+# A port something already listens on (another run's server) is passed over.
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "postgres: installing Debian's postgresql" >&2
   apt-get update -qq >&2
