@@ -91,6 +91,9 @@ type Queue interface {
 	// Start runs the workers until Stop; Stop waits for running jobs to finish or ctx to end.
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
+	// Depth counts the audit jobs in the queue by status (queued, running, done, failed), for
+	// every process sharing it.
+	Depth(ctx context.Context) (map[string]int, error)
 	Close() error
 }
 
@@ -108,7 +111,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (Queue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("queue: %v", err)
 		}
-		q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, pool.Close)
+		q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, pool.Close, pgxStates(pool))
 		if err != nil {
 			pool.Close()
 		}
@@ -124,7 +127,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (Queue, error) {
 	}
 	// River works SQLite through one connection (its driver's advice).
 	db.SetMaxOpenConns(1)
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, func() { db.Close() })
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, func() { db.Close() }, sqlStates(db))
 	if err != nil {
 		db.Close()
 	}
@@ -135,9 +138,10 @@ func Open(ctx context.Context, dsn string, cfg Config) (Queue, error) {
 type riverQueue[TTx any] struct {
 	client *river.Client[TTx]
 	close  func()
+	states stateCounter
 }
 
-func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Config, closeFn func()) (Queue, error) {
+func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Config, closeFn func(), states stateCounter) (Queue, error) {
 	m, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %v", err)
@@ -162,7 +166,7 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 	if err != nil {
 		return nil, fmt.Errorf("queue: %v", err)
 	}
-	return &riverQueue[TTx]{client: client, close: closeFn}, nil
+	return &riverQueue[TTx]{client: client, close: closeFn, states: states}, nil
 }
 
 // auditWorker runs audit jobs.

@@ -91,6 +91,10 @@ func TestSubmitWorkGet(t *testing.T) {
 				t.Errorf("submit after done: %+v %v, want a new job", j3, err)
 			}
 			waitFor(t, q, j3.ID, Done)
+			depth, err := q.Depth(ctx)
+			if err != nil || depth[Done] != 2 || depth[Failed] != 1 || depth[Queued] != 0 || depth[Running] != 0 {
+				t.Errorf("depth %v %v, want 2 done, 1 failed, none queued or running", depth, err)
+			}
 			if _, err := q.Get(ctx, "999999"); !errors.Is(err, ErrNotFound) {
 				t.Errorf("unknown job: %v, want ErrNotFound", err)
 			}

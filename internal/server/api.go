@@ -69,6 +69,7 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusServiceUnavailable, "queue unavailable", "the audit could not be queued; try again")
 		return
 	}
+	s.cfg.Metrics.audits.WithLabelValues("submitted").Inc()
 	w.Header().Set("Location", "/api/v1/audits/"+job.ID)
 	writeJSON(w, http.StatusAccepted, job)
 }

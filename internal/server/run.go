@@ -33,13 +33,13 @@ type RunConfig struct {
 }
 
 // openQueue opens the store and the queue, with workers that audit into the store.
-func openQueue(ctx context.Context, cfg RunConfig, workers int) (store.Store, queue.Queue, error) {
+func openQueue(ctx context.Context, cfg RunConfig, workers int, m *Metrics) (store.Store, queue.Queue, error) {
 	st, err := store.Open(ctx, cfg.DSN)
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := target.Options{Version: cfg.Version, Links: true}
-	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: queue.Auditor(st, opts)})
+	opts := target.Options{Version: cfg.Version, Links: true, Sleep: m.HubSleep}
+	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts))})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -62,7 +62,8 @@ func Serve(ctx context.Context, cfg RunConfig) error {
 	} else if workers <= 0 {
 		workers = 2
 	}
-	st, q, err := openQueue(ctx, cfg, workers)
+	metrics := NewMetrics()
+	st, q, err := openQueue(ctx, cfg, workers, metrics)
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func Serve(ctx context.Context, cfg RunConfig) error {
 	if err != nil {
 		return fmt.Errorf("serve: %v", err)
 	}
-	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Logger: cfg.Logger}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Logger: cfg.Logger, Metrics: metrics}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	cfg.Logger.Info("serving", "addr", ln.Addr().String(), "workers", workers)
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr().String())
@@ -106,7 +107,7 @@ func Work(ctx context.Context, cfg RunConfig) error {
 	if workers <= 0 {
 		workers = 2
 	}
-	st, q, err := openQueue(ctx, cfg, workers)
+	st, q, err := openQueue(ctx, cfg, workers, NewMetrics())
 	if err != nil {
 		return err
 	}

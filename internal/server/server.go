@@ -32,6 +32,8 @@ type Config struct {
 	ReadRate int
 	// Ready reports whether the server's dependencies answer (default: the store's search).
 	Ready func(ctx context.Context) error
+	// Metrics are exposed at /metrics (default: new metrics of this handler alone).
+	Metrics *Metrics
 }
 
 // maxBody bounds every request body.
@@ -48,15 +50,20 @@ func New(cfg Config) http.Handler {
 	if cfg.ReadRate == 0 {
 		cfg.ReadRate = 600
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	cfg.Metrics.WatchQueue(cfg.Queue)
 	s := &server{cfg: cfg}
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, s.logRequests, securityHeaders, limitBody)
+	r.Use(middleware.Recoverer, cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
 	r.Use(httprate.Limit(cfg.ReadRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	r.Get("/readyz", s.ready)
+	r.Handle("/metrics", cfg.Metrics.Handler())
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", serveOpenAPI)
 		r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), s.requireToken).

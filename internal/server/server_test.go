@@ -209,3 +209,13 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("statuses %v, want two 401s, then 429 once over two writes a minute", codes)
 	}
 }
+
+func (q *fakeQueue) Depth(context.Context) (map[string]int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := map[string]int{queue.Queued: 0, queue.Running: 0, queue.Done: 0, queue.Failed: 0}
+	for _, j := range q.jobs {
+		out[j.Status]++
+	}
+	return out, nil
+}
