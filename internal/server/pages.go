@@ -31,12 +31,19 @@ func assetServer() http.Handler {
 
 // render writes a page; template errors become a 500 problem before anything is sent.
 func render(w http.ResponseWriter, name string, data any) {
+	renderStatus(w, http.StatusOK, name, data)
+}
+
+// renderStatus is render with another status than 200.
+func renderStatus(w http.ResponseWriter, status int, name string, data any) {
 	var b strings.Builder
 	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
 		problem(w, http.StatusInternalServerError, "page failed", "the page could not be rendered")
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	_, _ = w.Write([]byte(b.String()))
 }
 

@@ -74,6 +74,10 @@ func New(cfg Config) http.Handler {
 		r.Get("/models/{org}/{name}/history", s.history)
 	})
 	r.Get("/", s.leaderboardPage)
+	r.Get("/audit", s.auditFormPage)
+	r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), crossOrigin).
+		Post("/audit", s.auditFormPost)
+	r.Get("/audits/{id}", s.jobPage)
 	r.Handle("/assets/*", assetServer())
 	r.Get("/models/{org}/{name}", s.modelPage)
 	r.Get("/badge/{org}/{name}.svg", s.badge)
@@ -121,6 +125,12 @@ func limitBody(next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// crossOrigin refuses state-changing requests a browser says come from another origin
+// (Sec-Fetch-Site, Origin), a second line behind the form's CSRF token.
+func crossOrigin(next http.Handler) http.Handler {
+	return http.NewCrossOriginProtection().Handler(next)
 }
 
 func tooMany(w http.ResponseWriter, _ *http.Request) {
