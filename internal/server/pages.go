@@ -18,6 +18,7 @@ var assets embed.FS
 var (
 	pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"inc":     func(i int) int { return i + 1 },
 	}).ParseFS(assets, "assets/*.html"))
 	tiers = []string{"closed", "weights-available", "open-weights", "open-source-ai", "open-source-ai-open-data"}
 	sorts = []string{"name", "tier", "osai", "recent"}
@@ -89,7 +90,7 @@ func (s *server) modelPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	history, _ := s.cfg.Store.History(r.Context(), m)
-	render(w, "model.html", map[string]any{"Model": m, "Audit": a, "Report": rep, "Tiers": tiers, "History": history})
+	render(w, "model.html", map[string]any{"Model": m, "Audit": a, "Report": rep, "Tiers": tiers, "History": s.historyRows(r, history)})
 }
 
 // badgeColours maps tiers to badge colours.

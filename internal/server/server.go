@@ -80,6 +80,8 @@ func New(cfg Config) http.Handler {
 	r.Get("/audits/{id}", s.jobPage)
 	r.Handle("/assets/*", assetServer())
 	r.Get("/models/{org}/{name}", s.modelPage)
+	r.Get("/models/{org}/{name}/report.json", s.download)
+	r.Get("/compare", s.comparePage)
 	r.Get("/badge/{org}/{name}.svg", s.badge)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "not found", r.URL.Path+" is not a page or endpoint of glassbox")
