@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,8 @@ type serveFlags struct {
 	workers   int
 	noWorkers bool
 	jsonLogs  bool
+	reaudit   time.Duration
+	envErr    error
 }
 
 func (f *serveFlags) add(c *cobra.Command, withAddr bool) {
@@ -31,6 +34,11 @@ func (f *serveFlags) add(c *cobra.Command, withAddr bool) {
 	c.Flags().StringVar(&f.db, "db", os.Getenv("GLASSBOX_DB"), "the store: postgres://… for PostgreSQL, a file path (or sqlite:PATH) for SQLite; default glassbox.db under $GLASSBOX_DATA_DIR, else $XDG_DATA_HOME/glassbox, else ~/.local/share/glassbox (GLASSBOX_DB)")
 	n, _ := strconv.Atoi(os.Getenv("GLASSBOX_WORKERS"))
 	c.Flags().IntVar(&f.workers, "workers", n, "audits run at once by this process (GLASSBOX_WORKERS; default 2)")
+	every, err := time.ParseDuration(envOr("GLASSBOX_REAUDIT_EVERY", "24h"))
+	if err != nil {
+		f.envErr = fmt.Errorf("GLASSBOX_REAUDIT_EVERY: %v", err)
+	}
+	c.Flags().DurationVar(&f.reaudit, "reaudit-every", every, "how often to look for stored models whose Hub repository moved on and queue them for a new audit; 0 never (GLASSBOX_REAUDIT_EVERY)")
 	c.Flags().BoolVar(&f.jsonLogs, "log-json", os.Getenv("GLASSBOX_LOG_JSON") != "", "write logs as JSON lines (GLASSBOX_LOG_JSON)")
 }
 
@@ -39,7 +47,7 @@ func (f *serveFlags) config(stderr io.Writer) server.RunConfig {
 	if f.jsonLogs {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
-	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, Version: version, Logger: slog.New(h)}
+	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, ReauditEvery: f.reaudit, Version: version, Logger: slog.New(h)}
 }
 
 func envOr(name, def string) string {
@@ -75,6 +83,9 @@ answer for orchestrators; SIGINT or SIGTERM stops taking requests and lets runni
   curl -H "Authorization: Bearer $TOKEN" -d '{"target":"hf:allenai/OLMo-2-1124-7B"}' http://127.0.0.1:8080/api/v1/audits`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.envErr != nil {
+				return usageErr("%v", f.envErr)
+			}
 			ctx, stop := untilSignal(cmd.Context())
 			defer stop()
 			return unreadableErr(server.Serve(ctx, f.config(stderr)))
@@ -93,6 +104,9 @@ func newWorker(stderr io.Writer) *cobra.Command {
 are let finish. A worker killed outright loses no job: another worker runs it again.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.envErr != nil {
+				return usageErr("%v", f.envErr)
+			}
 			ctx, stop := untilSignal(cmd.Context())
 			defer stop()
 			return unreadableErr(server.Work(ctx, f.config(stderr)))

@@ -137,3 +137,13 @@ func waitHTTP(t *testing.T, url string, exited chan int, log fmt.Stringer) {
 	}
 	t.Fatalf("%s never answered", url)
 }
+
+// TestReauditEveryFromEnv: a malformed GLASSBOX_REAUDIT_EVERY is a usage error, not a silent
+// default.
+func TestReauditEveryFromEnv(t *testing.T) {
+	t.Setenv("GLASSBOX_REAUDIT_EVERY", "daily")
+	var out, errb bytes.Buffer
+	if code := run([]string{"worker", "--db", filepath.Join(t.TempDir(), "g.db")}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "GLASSBOX_REAUDIT_EVERY") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the variable", code, errb.String())
+	}
+}

@@ -80,6 +80,11 @@ type Config struct {
 	// JobTimeout bounds one attempt (default 15 minutes); a job running longer than that and
 	// RescueAfter is taken to have lost its worker and is run again.
 	JobTimeout, RescueAfter time.Duration
+	// ReauditEvery, when positive with workers and Stale set, sweeps the stored models that
+	// often and queues an audit of each target Stale names (the leader of the processes
+	// sharing the queue does; the first sweep is one interval after start).
+	ReauditEvery time.Duration
+	Stale        StaleFunc
 }
 
 // Queue submits audit jobs and, with workers, runs them.
@@ -156,17 +161,24 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 	if rc.RescueStuckJobsAfter == 0 {
 		rc.RescueStuckJobsAfter = rc.JobTimeout + time.Minute
 	}
+	q := &riverQueue[TTx]{close: closeFn, states: states}
 	if cfg.Workers > 0 {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &auditWorker{audit: cfg.Audit})
+		river.AddWorker(workers, &reauditWorker{stale: cfg.Stale, submit: q.Submit})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+		if cfg.ReauditEvery > 0 && cfg.Stale != nil {
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ReauditEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return ReauditArgs{}, nil }, &river.PeriodicJobOpts{ID: "reaudit"})}
+		}
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %v", err)
 	}
-	return &riverQueue[TTx]{client: client, close: closeFn, states: states}, nil
+	q.client = client
+	return q, nil
 }
 
 // auditWorker runs audit jobs.

@@ -24,6 +24,9 @@ type RunConfig struct {
 	// NoWorkers leaves the queue to `glassbox worker` processes).
 	Workers   int
 	NoWorkers bool
+	// ReauditEvery is how often the stored models are swept for Hub repositories that moved
+	// on, each queued for a new audit (0: never).
+	ReauditEvery time.Duration
 	// Version is glassbox's version, recorded with every audit.
 	Version string
 	Logger  *slog.Logger
@@ -39,7 +42,8 @@ func openQueue(ctx context.Context, cfg RunConfig, workers int, m *Metrics) (sto
 		return nil, nil, err
 	}
 	opts := target.Options{Version: cfg.Version, Links: true, Sleep: m.HubSleep}
-	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts))})
+	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts)),
+		ReauditEvery: cfg.ReauditEvery, Stale: queue.Stale(st, queue.HubHead(cfg.Version))})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
