@@ -23,6 +23,8 @@ type serveFlags struct {
 	noWorkers bool
 	jsonLogs  bool
 	reaudit   time.Duration
+	readRate  int
+	writeRate int
 	envErr    error
 }
 
@@ -30,6 +32,8 @@ func (f *serveFlags) add(c *cobra.Command, withAddr bool) {
 	if withAddr {
 		c.Flags().StringVar(&f.addr, "addr", envOr("GLASSBOX_ADDR", "127.0.0.1:8080"), "address to listen on (GLASSBOX_ADDR)")
 		c.Flags().BoolVar(&f.noWorkers, "no-workers", false, "run no audits in this process; leave the queue to 'glassbox worker' processes")
+		c.Flags().IntVar(&f.readRate, "read-rate", f.envInt("GLASSBOX_READ_RATE"), "requests one client (IP address) may make a minute (GLASSBOX_READ_RATE; default 600)")
+		c.Flags().IntVar(&f.writeRate, "write-rate", f.envInt("GLASSBOX_WRITE_RATE"), "audit submissions one client may make a minute (GLASSBOX_WRITE_RATE; default 30)")
 	}
 	c.Flags().StringVar(&f.db, "db", os.Getenv("GLASSBOX_DB"), "the store: postgres://… for PostgreSQL, a file path (or sqlite:PATH) for SQLite; default glassbox.db under $GLASSBOX_DATA_DIR, else $XDG_DATA_HOME/glassbox, else ~/.local/share/glassbox (GLASSBOX_DB)")
 	n, _ := strconv.Atoi(os.Getenv("GLASSBOX_WORKERS"))
@@ -47,7 +51,20 @@ func (f *serveFlags) config(stderr io.Writer) server.RunConfig {
 	if f.jsonLogs {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
-	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, ReauditEvery: f.reaudit, Version: version, Logger: slog.New(h)}
+	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, ReauditEvery: f.reaudit, ReadRate: f.readRate, WriteRate: f.writeRate, Version: version, Logger: slog.New(h)}
+}
+
+// envInt reads a whole number from a variable (0 when unset), noting a malformed one.
+func (f *serveFlags) envInt(name string) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		f.envErr = fmt.Errorf("%s: %q is not a whole number", name, v)
+	}
+	return n
 }
 
 func envOr(name, def string) string {
@@ -70,14 +87,20 @@ func newServe(stderr io.Writer) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--db DSN]",
 		Short: "Run the web UI and REST API over a store of audits, with audit workers",
-		Long: `Serve the web UI (a leaderboard of audited models, a page per model, SVG badges) and the REST
-API (/api/v1, OpenAPI at /api/v1/openapi.json) over the store of audits, and run audit workers
-on its queue. Reading is public; submitting audits needs a write token ('glassbox token
-create'). Only Hugging Face Hub targets (hf:ORG/NAME[@REV]) are accepted.
+		Long: `Serve the web UI and the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) over the store of
+audits, and run audit workers on its queue. Reading is public; submitting audits needs a write
+token ('glassbox token create'). Only Hugging Face Hub targets (hf:ORG/NAME[@REV]) are accepted.
+
+Pages: / (leaderboard with filters), /models/ORG/NAME (criteria, findings, licences, history
+with what changed between audits, JSON download at /models/ORG/NAME/report.json[?revision=]),
+/compare?m=ORG/NAME&m=ORG/NAME (side by side), /audit (a form: target and write token,
+CSRF-protected) leading to /audits/ID (live progress), /badge/ORG/NAME.svg. Operations:
+/healthz, /readyz, /metrics (Prometheus).
 
 The store is embedded SQLite by default, or PostgreSQL with --db postgres://…; more workers,
-on other machines, share the queue with 'glassbox worker --db DSN'. /healthz and /readyz
-answer for orchestrators; SIGINT or SIGTERM stops taking requests and lets running audits end.`,
+on other machines, share the queue with 'glassbox worker --db DSN'. Every --reaudit-every
+(default 24h; 0 never) the stored Hub models whose repository moved on are queued for a new
+audit. SIGINT or SIGTERM stops taking requests and lets running audits end.`,
 		Example: `  glassbox serve
   glassbox serve --addr 0.0.0.0:8080 --db postgres://glassbox@db/glassbox
   curl -H "Authorization: Bearer $TOKEN" -d '{"target":"hf:allenai/OLMo-2-1124-7B"}' http://127.0.0.1:8080/api/v1/audits`,
@@ -85,6 +108,9 @@ answer for orchestrators; SIGINT or SIGTERM stops taking requests and lets runni
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if f.envErr != nil {
 				return usageErr("%v", f.envErr)
+			}
+			if f.readRate < 0 || f.writeRate < 0 {
+				return usageErr("--read-rate and --write-rate are requests a minute, 0 or more")
 			}
 			ctx, stop := untilSignal(cmd.Context())
 			defer stop()

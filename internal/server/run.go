@@ -24,6 +24,9 @@ type RunConfig struct {
 	// NoWorkers leaves the queue to `glassbox worker` processes).
 	Workers   int
 	NoWorkers bool
+	// ReadRate and WriteRate are the requests and writes one client may make a minute (0:
+	// the defaults, 600 and 30).
+	ReadRate, WriteRate int
 	// ReauditEvery is how often the stored models are swept for Hub repositories that moved
 	// on, each queued for a new audit (0: never).
 	ReauditEvery time.Duration
@@ -82,7 +85,7 @@ func Serve(ctx context.Context, cfg RunConfig) error {
 	if err != nil {
 		return fmt.Errorf("serve: %v", err)
 	}
-	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Logger: cfg.Logger, Metrics: metrics}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Logger: cfg.Logger, Metrics: metrics, ReadRate: cfg.ReadRate, WriteRate: cfg.WriteRate}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	cfg.Logger.Info("serving", "addr", ln.Addr().String(), "workers", workers)
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr().String())
