@@ -159,9 +159,22 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := s.cfg.Store.Search(r.Context(), q)
-	if err != nil {
-		problem(w, http.StatusBadRequest, "bad query", err.Error())
+	if !searched(w, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// searched writes the problem for a failed search, and reports whether the search succeeded: a
+// bad query is the client's 400, anything else the store's 503.
+func searched(w http.ResponseWriter, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrBadQuery):
+		problem(w, http.StatusBadRequest, "bad query", err.Error())
+		return false
+	case err != nil:
+		problem(w, http.StatusServiceUnavailable, "store unavailable", "the store could not be searched; try again")
+		return false
+	}
+	return true
 }

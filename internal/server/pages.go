@@ -55,8 +55,7 @@ func (s *server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := s.cfg.Store.Search(r.Context(), q)
-	if err != nil {
-		problem(w, http.StatusBadRequest, "bad query", err.Error())
+	if !searched(w, err) {
 		return
 	}
 	render(w, "leaderboard.html", map[string]any{"Q": q, "Page": page, "Tiers": tiers, "Sorts": sorts})

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -84,6 +85,12 @@ func open(ctx context.Context, db *sql.DB, d dialect, where string) (Store, erro
 		db.Close()
 		return nil, fmt.Errorf("store: migrating %s: %v", where, redact(err, where))
 	}
+	// A bounded pool keeps memory and the database's connections bounded under load: each
+	// SQLite connection has its own page cache, and PostgreSQL refuses clients past
+	// max_connections. Requests beyond it wait for a connection.
+	conns := max(4, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	return &sqlStore{db: db, d: d}, nil
 }
 

@@ -24,7 +24,7 @@ var sortOrders = map[string]string{
 
 // where builds the WHERE clause of a query and its arguments.
 func (q Query) where() (string, []any, error) {
-	conds := []string{"1 = 1"}
+	conds := []string{"a.is_latest = 1"}
 	var args []any
 	if q.Text != "" {
 		conds = append(conds, `LOWER(m.org || '/' || m.name) LIKE ?`)
@@ -37,7 +37,7 @@ func (q Query) where() (string, []any, error) {
 	if q.MinTier != "" {
 		rank, ok := TierRank[q.MinTier]
 		if !ok {
-			return "", nil, fmt.Errorf("unknown tier %q", q.MinTier)
+			return "", nil, fmt.Errorf("%w: unknown tier %q", ErrBadQuery, q.MinTier)
 		}
 		conds = append(conds, `a.tier_rank >= ?`)
 		args = append(args, rank)
@@ -48,7 +48,8 @@ func (q Query) where() (string, []any, error) {
 	}
 	for _, t := range []struct{ kind, v string }{{"license", q.License}, {"finding", q.Finding}, {"restriction", q.Restriction}} {
 		if kind, v := t.kind, t.v; v != "" {
-			conds = append(conds, `EXISTS (SELECT 1 FROM audit_terms t WHERE t.audit_id = a.id AND t.kind = ? AND t.value = ?)`)
+			// IN reads the (kind, value) index once, where EXISTS would probe every row.
+			conds = append(conds, `a.id IN (SELECT t.audit_id FROM audit_terms t WHERE t.kind = ? AND t.value = ?)`)
 			args = append(args, kind, v)
 		}
 	}
@@ -59,20 +60,24 @@ func (q Query) where() (string, []any, error) {
 func (s *sqlStore) Search(ctx context.Context, q Query) (*Page, error) {
 	order, ok := sortOrders[q.Sort]
 	if !ok {
-		return nil, fmt.Errorf("store: unknown sort %q (name, tier, osai or recent)", q.Sort)
+		return nil, fmt.Errorf("store: %w: unknown sort %q (name, tier, osai or recent)", ErrBadQuery, q.Sort)
 	}
 	where, args, err := q.where()
 	if err != nil {
-		return nil, fmt.Errorf("store: %v", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	from := ` FROM models m JOIN audits a ON a.id = m.latest_audit WHERE ` + where
+	from := ` FROM audits a JOIN models m ON a.id = m.latest_audit WHERE ` + where
+	count := `SELECT COUNT(*)` + from
+	if q.Text == "" {
+		count = `SELECT COUNT(*) FROM audits a WHERE ` + where // no model column is asked for
+	}
 	page := &Page{Audits: []Audit{}}
-	if err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*)`+from), args...).Scan(&page.Total); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.d.rebind(count), args...).Scan(&page.Total); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+auditColumns+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(args, limit, max(q.Offset, 0))...)

@@ -168,6 +168,14 @@ func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, a *Audit) (string, erro
 			return a.ID, nil // an older audit arrived late: it joins the history only
 		}
 	}
+	if latest.Valid {
+		if err := s.exec(ctx, tx, `UPDATE audits SET is_latest = 0 WHERE id = ?`, latest.String); err != nil {
+			return "", err
+		}
+	}
+	if err := s.exec(ctx, tx, `UPDATE audits SET is_latest = 1 WHERE id = ?`, a.ID); err != nil {
+		return "", err
+	}
 	return a.ID, s.exec(ctx, tx, `UPDATE models SET latest_audit = ? WHERE id = ?`, a.ID, modelID)
 }
 

@@ -17,6 +17,9 @@ import (
 // ErrNotFound means no audit matches.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadQuery means a search names an unknown sort or tier.
+var ErrBadQuery = errors.New("bad query")
+
 // Model names an audited model: the Hub's ORG/NAME for hf: targets, the repository for gh:
 // targets.
 type Model struct {

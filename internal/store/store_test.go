@@ -96,6 +96,13 @@ func TestSaveLatestHistory(t *testing.T) {
 			if diff := cmp.Diff([]string{"bbb@v1", "aaa@v1", "aaa@v0"}, revs); diff != "" {
 				t.Errorf("history (-want +got):\n%s", diff)
 			}
+			// Search sees one row per model, its latest audit, through the latest flag.
+			for q, want := range map[Query]int{{}: 1, {Tier: "open-weights"}: 1, {Tier: "weights-available"}: 0, {License: "llama3.1"}: 0, {Finding: "license-conflict"}: 0} {
+				page, err := s.Search(ctx, q)
+				if err != nil || page.Total != want || len(page.Audits) != want || want == 1 && page.Audits[0].ID != id2 {
+					t.Errorf("search %+v: %+v %v, want %d (the latest audit only)", q, page, err, want)
+				}
+			}
 			if _, err := s.Latest(ctx, Model{"acme", "none"}); !errors.Is(err, ErrNotFound) {
 				t.Errorf("unknown model: %v, want ErrNotFound", err)
 			}
@@ -156,11 +163,11 @@ func TestSearch(t *testing.T) {
 					t.Errorf("%+v (-want +got):\n%s", tt.q, diff)
 				}
 			}
-			if _, err := s.Search(ctx, Query{Sort: "nonsense"}); err == nil {
-				t.Error("an unknown sort was accepted")
+			if _, err := s.Search(ctx, Query{Sort: "nonsense"}); !errors.Is(err, ErrBadQuery) {
+				t.Errorf("an unknown sort: %v, want ErrBadQuery", err)
 			}
-			if _, err := s.Search(ctx, Query{MinTier: "super-open"}); err == nil {
-				t.Error("an unknown tier was accepted")
+			if _, err := s.Search(ctx, Query{MinTier: "super-open"}); !errors.Is(err, ErrBadQuery) {
+				t.Errorf("an unknown tier: %v, want ErrBadQuery", err)
 			}
 		})
 	}
