@@ -3,7 +3,7 @@
 // filtered leaderboard queries at a constant rate with vegeta (as a library), and prints the
 // latency percentiles and the server's peak resident memory. Only 127.0.0.1 is ever contacted.
 //
-//	go run ./bench/serveload -glassbox /tmp/glassbox [-db DSN] [-n 100000] [-rate 200] [-duration 30s]
+//	go run ./bench/serveload -glassbox /tmp/glassbox [-db DSN] [-n 100000] [-rate 200] [-board-rate 10] [-duration 30s]
 package main
 
 import (
@@ -22,10 +22,11 @@ func main() {
 	bin := flag.String("glassbox", "", "the glassbox binary to serve with (go build -o /tmp/glassbox ./cmd/glassbox)")
 	dsn := flag.String("db", "", "store DSN (default: a new SQLite file in a temporary folder)")
 	n := flag.Int("n", 100_000, "stored models (one audit each)")
-	rate := flag.Int("rate", 200, "requests a second")
+	rate := flag.Int("rate", 200, "model page requests a second")
+	boardRate := flag.Int("board-rate", 10, "leaderboard requests a second")
 	duration := flag.Duration("duration", 30*time.Second, "how long to attack (at most 5 minutes)")
 	flag.Parse()
-	if *bin == "" || *n <= 0 || *n > 1_000_000 || *rate <= 0 || *rate > 5000 || *duration <= 0 || *duration > 5*time.Minute {
+	if *bin == "" || *n <= 0 || *n > 1_000_000 || *rate <= 0 || *rate > 5000 || *boardRate <= 0 || *boardRate > 5000 || *duration <= 0 || *duration > 5*time.Minute {
 		log.Fatal("serveload: -glassbox is required; -n at most 1,000,000, -rate at most 5000/s, -duration at most 5m")
 	}
 	if *dsn == "" {
@@ -47,9 +48,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer srv.stop()
-	for _, mix := range []string{"model", "leaderboard"} {
-		res := attack(srv.base, mix, *n, *rate, *duration)
-		fmt.Printf("%s: %s\n", mix, res)
+	for mix, r := range map[string]int{"model": *rate, "leaderboard": *boardRate} {
+		fmt.Printf("%s: %s\n", mix, attack(srv.base, mix, *n, r, *duration))
 	}
 	fmt.Printf("server peak RSS: %d MiB\n", srv.peakRSS()>>20)
 }

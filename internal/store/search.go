@@ -12,14 +12,14 @@ const (
 	MaxLimit     = 500
 )
 
-// sortOrders maps Query.Sort to ORDER BY clauses; each ends with the model's name so pages are
-// stable.
+// sortOrders maps Query.Sort to ORDER BY clauses; each ends with a unique key (the model's
+// name, or for recency the audit's id) so pages are stable.
 var sortOrders = map[string]string{
 	"":       `m.org, m.name`,
 	"name":   `m.org, m.name`,
 	"tier":   `a.tier_rank DESC, a.osai_score DESC, m.org, m.name`,
 	"osai":   `a.osai_score DESC, m.org, m.name`,
-	"recent": `a.created_at DESC, m.org, m.name`,
+	"recent": `a.created_at DESC, a.id DESC`, // read from an index, newest first, without a sort
 }
 
 // where builds the WHERE clause of a query and its arguments.

@@ -6,7 +6,7 @@ UPDATE audits SET is_latest = 1 WHERE id IN (SELECT latest_audit FROM models WHE
 CREATE INDEX audits_latest_tier ON audits (tier_rank, osai_score) WHERE is_latest = 1;
 CREATE INDEX audits_latest_tier_label ON audits (tier) WHERE is_latest = 1;
 CREATE INDEX audits_latest_osai ON audits (osai_score) WHERE is_latest = 1;
-CREATE INDEX audits_latest_created ON audits (created_at) WHERE is_latest = 1;
+CREATE INDEX audits_latest_created ON audits (created_at, id) WHERE is_latest = 1;
 CREATE INDEX audits_latest_library ON audits (library) WHERE is_latest = 1;
 CREATE INDEX models_latest_audit ON models (latest_audit);
 
