@@ -27,7 +27,8 @@ func (q Query) where() (string, []any, error) {
 	conds := []string{"a.is_latest = 1"}
 	var args []any
 	if q.Text != "" {
-		conds = append(conds, `LOWER(m.org || '/' || m.name) LIKE ?`)
+		// As a list of model ids, so that counting needs no join of every audit to its model.
+		conds = append(conds, `a.model_id IN (SELECT mm.id FROM models mm WHERE LOWER(mm.org || '/' || mm.name) LIKE ?)`)
 		args = append(args, "%"+strings.ToLower(q.Text)+"%")
 	}
 	if q.Tier != "" {
@@ -72,10 +73,7 @@ func (s *sqlStore) Search(ctx context.Context, q Query) (*Page, error) {
 	}
 	limit = min(limit, MaxLimit)
 	from := ` FROM audits a JOIN models m ON a.id = m.latest_audit WHERE ` + where
-	count := `SELECT COUNT(*)` + from
-	if q.Text == "" {
-		count = `SELECT COUNT(*) FROM audits a WHERE ` + where // no model column is asked for
-	}
+	count := `SELECT COUNT(*) FROM audits a WHERE ` + where // the conditions read no model column
 	page := &Page{Audits: []Audit{}}
 	if err := s.db.QueryRowContext(ctx, s.d.rebind(count), args...).Scan(&page.Total); err != nil {
 		return nil, err
