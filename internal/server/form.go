@@ -17,7 +17,7 @@ import (
 // same value in a hidden field, which a page on another site can neither read nor set.
 const csrfCookie = "glassbox_csrf"
 
-// newCSRF returns a fresh random token.
+// newCSRF returns a fresh random token: 32 bytes, 43 characters of base64url.
 func newCSRF() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
@@ -36,7 +36,7 @@ func setCSRF(w http.ResponseWriter, r *http.Request) string {
 func checkCSRF(r *http.Request) bool {
 	c, err := r.Cookie(csrfCookie)
 	field := r.PostFormValue("csrf")
-	return err == nil && len(c.Value) >= 32 && subtle.ConstantTimeCompare([]byte(c.Value), []byte(field)) == 1
+	return err == nil && len(c.Value) == 43 && subtle.ConstantTimeCompare([]byte(c.Value), []byte(field)) == 1
 }
 
 // auditForm is what the form page shows.
@@ -45,7 +45,13 @@ type auditForm struct {
 }
 
 func (s *server) auditFormPage(w http.ResponseWriter, r *http.Request) {
-	render(w, "audit.html", auditForm{CSRF: setCSRF(w, r)})
+	tok := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
+		tok = c.Value // keep it, so a form open in another tab stays valid
+	} else {
+		tok = setCSRF(w, r)
+	}
+	render(w, "audit.html", auditForm{CSRF: tok})
 }
 
 // auditFormPost queues the form's audit and sends the browser to its progress page. A

@@ -48,6 +48,18 @@ func TestAuditFormCSRF(t *testing.T) {
 	if cookie.SameSite != http.SameSiteStrictMode || !cookie.HttpOnly {
 		t.Errorf("cookie %+v, want SameSite=Strict and HttpOnly", cookie)
 	}
+	// A second visit keeps the token, so a form open in another tab still posts.
+	req, _ := http.NewRequest("GET", srv.URL+"/audit", nil)
+	req.AddCookie(cookie)
+	again, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(again.Body)
+	again.Body.Close()
+	if m2 := csrfField.FindStringSubmatch(string(b)); m2 == nil || m2[1] != cookie.Value || len(again.Cookies()) != 0 {
+		t.Errorf("second visit: field %v, new cookies %v; want the same token and no new cookie", m2, again.Cookies())
+	}
 	if !strings.Contains(page, `<label for="target">`) || !strings.Contains(page, `<label for="token">`) {
 		t.Errorf("form fields are not labelled")
 	}

@@ -9,8 +9,12 @@ CREATE INDEX audits_latest_osai ON audits (osai_score) WHERE is_latest = 1;
 CREATE INDEX audits_latest_created ON audits (created_at, id) WHERE is_latest = 1;
 CREATE INDEX audits_latest_library ON audits (library) WHERE is_latest = 1;
 CREATE INDEX models_latest_audit ON models (latest_audit);
+-- Covers the check of an audit a licence, finding or restriction filter names, without reading
+-- its row (which holds the whole report).
+CREATE INDEX audits_id_latest ON audits (id, is_latest, model_id);
 
 -- +goose Down
+DROP INDEX audits_id_latest;
 DROP INDEX models_latest_audit;
 DROP INDEX audits_latest_library;
 DROP INDEX audits_latest_created;
