@@ -25,6 +25,7 @@ type serveFlags struct {
 	reaudit   time.Duration
 	readRate  int
 	writeRate int
+	metrics   string
 	envErr    error
 }
 
@@ -51,7 +52,7 @@ func (f *serveFlags) config(stderr io.Writer) server.RunConfig {
 	if f.jsonLogs {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
-	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, ReauditEvery: f.reaudit, ReadRate: f.readRate, WriteRate: f.writeRate, Version: version, Logger: slog.New(h)}
+	return server.RunConfig{Addr: f.addr, DSN: f.db, Workers: f.workers, NoWorkers: f.noWorkers, ReauditEvery: f.reaudit, ReadRate: f.readRate, WriteRate: f.writeRate, MetricsAddr: f.metrics, Version: version, Logger: slog.New(h)}
 }
 
 // envInt reads a whole number from a variable (0 when unset), noting a malformed one.
@@ -139,6 +140,7 @@ are let finish. A worker killed outright loses no job: another worker runs it ag
 		},
 	}
 	f.add(c, false)
+	c.Flags().StringVar(&f.metrics, "metrics-addr", os.Getenv("GLASSBOX_METRICS_ADDR"), "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9090 (GLASSBOX_METRICS_ADDR; default nowhere)")
 	return c
 }
 

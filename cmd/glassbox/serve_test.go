@@ -147,3 +147,37 @@ func TestReauditEveryFromEnv(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 naming the variable", code, errb.String())
 	}
 }
+
+// TestWorkerMetrics: a worker with --metrics-addr serves its own /metrics, with the shared
+// queue's depth, and stops on the context.
+func TestWorkerMetrics(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "glassbox.db")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var errb bytes.Buffer
+	go func() {
+		done <- runContext(ctx, []string{"worker", "--db", db, "--metrics-addr", addr, "--reaudit-every", "0"}, io.Discard, &errb)
+	}()
+	waitHTTP(t, "http://"+addr+"/metrics", done, &errb)
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`glassbox_queue_jobs{status="queued"} 0`, `glassbox_audits_total{outcome="done"} 0`} {
+		if !strings.Contains(string(body), want+"\n") {
+			t.Errorf("worker metrics lack %q", want)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("worker exited %d: %s", code, errb.String())
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("the worker did not stop after the context ended")
+	}
+}

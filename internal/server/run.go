@@ -27,6 +27,8 @@ type RunConfig struct {
 	// ReadRate and WriteRate are the requests and writes one client may make a minute (0:
 	// the defaults, 600 and 30).
 	ReadRate, WriteRate int
+	// MetricsAddr, for Work, is where a worker serves /metrics ("" for nowhere).
+	MetricsAddr string
 	// ReauditEvery is how often the stored models are swept for Hub repositories that moved
 	// on, each queued for a new audit (0: never).
 	ReauditEvery time.Duration
@@ -114,12 +116,21 @@ func Work(ctx context.Context, cfg RunConfig) error {
 	if workers <= 0 {
 		workers = 2
 	}
-	st, q, err := openQueue(ctx, cfg, workers, NewMetrics())
+	metrics := NewMetrics()
+	st, q, err := openQueue(ctx, cfg, workers, metrics)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer q.Close()
+	if cfg.MetricsAddr != "" {
+		metrics.WatchQueue(q)
+		stop, err := serveMetrics(cfg, metrics)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if err := q.Start(ctx); err != nil {
 		return fmt.Errorf("worker: %v", err)
 	}
@@ -140,4 +151,20 @@ func CreateToken(ctx context.Context, dsn string) (string, error) {
 	}
 	defer st.Close()
 	return st.CreateToken(ctx)
+}
+
+// serveMetrics serves a worker's /metrics on cfg.MetricsAddr until the returned stop is called.
+func serveMetrics(cfg RunConfig, m *Metrics) (stop func(), err error) {
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("worker: metrics: %v", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	if cfg.Ready != nil {
+		cfg.Ready(ln.Addr().String())
+	}
+	return func() { _ = srv.Close() }, nil
 }
