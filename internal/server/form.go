@@ -109,8 +109,8 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	model := ""
-	if m, err := queue.ModelOf(job.Target); err == nil {
-		model = "/models/" + m.Org + "/" + m.Name
+	if m, err := queue.ModelOf(job.Target); err == nil && !strings.Contains(m.Org, "/") {
+		model = "/models/" + m.Org + "/" + m.Name // datasets (datasets/ORG) have no page
 	}
 	render(w, "job.html", map[string]any{"Job": job, "Model": model})
 }
