@@ -303,9 +303,14 @@ func (v *view) fileLicenses() {
 				l.Scope, l.Why = ScopeNotice, "a third-party notice appended to "+t.Path+" for components it bundles, not the release's own terms"
 			}
 			if e, ok := v.cat.ByID(m.ID); ok {
-				if e.Kind == license.KindPolicy {
+				switch {
+				case e.Kind == license.KindPolicy:
 					// A use policy appended to a licence binds the weights like a policy file.
 					l.Scope = ScopePolicy
+				case e.Kind == license.KindModel && l.Scope == ScopeCode && why != "":
+					// Model terms in a code repository's LICENSE are about the weights, whatever
+					// the card says: they are never set aside as the code's licence.
+					l.Scope, l.Why = ScopeRelease, ""
 				}
 				v.addLicense(fromEntry(e, l))
 			} else {

@@ -168,3 +168,14 @@ func TestProseLicenceAgainstTheLicenceFile(t *testing.T) {
 		t.Errorf("agreeing prose: findings %+v, want none", got)
 	}
 }
+
+// TestCodeRepositoryWithModelTermsInItsLicence: a code repository whose LICENSE holds model terms
+// keeps them on the weights even when the card declares an open licence (no false open).
+func TestCodeRepositoryWithModelTermsInItsLicence(t *testing.T) {
+	t.Parallel()
+	specs := append(codeRepo(), text("README.md", card("license: apache-2.0", "")), text("LICENSE", "SPDX-License-Identifier: LicenseRef-Llama-3.1-Community\n"), weights("model.safetensors", 10))
+	f := detect(t, build(specs...))
+	if f.Weights.Open || !strings.Contains(strings.Join(f.Weights.Licenses, ","), "Llama") {
+		t.Errorf("weights under %v (open %v), want the Llama terms to bind them", f.Weights.Licenses, f.Weights.Open)
+	}
+}
