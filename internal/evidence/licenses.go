@@ -117,6 +117,12 @@ var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|
 // thirdPartyRe matches the lines that introduce notices for bundled third-party components.
 var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
 
+// openCodeLicence reports whether id is an open software licence of the catalogue.
+func (v *view) openCodeLicence(id string) bool {
+	e, ok := v.cat.ByID(id)
+	return ok && e.Kind == license.KindCode && e.Open()
+}
+
 // thirdPartyNotice reports whether the lines between two licence matches of one file (after
 // line `after`, before line `before`) introduce third-party notices.
 func thirdPartyNotice(content string, after, before int) bool {
@@ -299,7 +305,10 @@ func (v *view) fileLicenses() {
 		for i, m := range matches {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
 			l := License{Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}}
-			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) {
+			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) && v.openCodeLicence(m.ID) {
+				// Only open software licences are set aside as bundled components' notices: terms
+				// that restrict (or that glassbox cannot read) keep binding, so a notice can never
+				// make a release look more open than it is.
 				l.Scope, l.Why = ScopeNotice, "a third-party notice appended to "+t.Path+" for components it bundles, not the release's own terms"
 			}
 			if e, ok := v.cat.ByID(m.ID); ok {

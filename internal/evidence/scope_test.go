@@ -125,10 +125,16 @@ func TestAuxiliaryWeights(t *testing.T) {
 // bundled components, not the weights.
 func TestThirdPartyNotices(t *testing.T) {
 	t.Parallel()
-	lic := "SPDX-License-Identifier: Apache-2.0\n\nThird-party notices for bundled components:\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"
+	lic := "SPDX-License-Identifier: Apache-2.0\n\nThird-party notices for bundled components:\n\nSPDX-License-Identifier: BSD-3-Clause\n\nSPDX-License-Identifier: MIT\n"
 	f := detect(t, build(text("LICENSE", lic), weights("model.safetensors", 10)))
 	if got := strings.Join(f.Weights.Licenses, ","); got != "Apache-2.0" || !f.Weights.Open {
 		t.Errorf("weights under %q (open %v), want Apache-2.0 alone", got, f.Weights.Open)
+	}
+	// A restrictive licence after a notice line keeps binding: no notice makes a release more open.
+	lic = "SPDX-License-Identifier: Apache-2.0\n\nNotice: the weights are also subject to:\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"
+	f = detect(t, build(text("LICENSE", lic), weights("model.safetensors", 10)))
+	if f.Weights.Open {
+		t.Errorf("a non-commercial licence after a notice line was set aside: weights open under %v", f.Weights.Licenses)
 	}
 	// Without a notice line, both licences in one file bind.
 	f = detect(t, build(text("LICENSE", "SPDX-License-Identifier: Apache-2.0\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"), weights("model.safetensors", 10)))
