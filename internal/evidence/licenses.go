@@ -302,10 +302,12 @@ func (v *view) fileLicenses() {
 			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}})
 			continue
 		}
+		notices := false // a third-party notice line came before this match
 		for i, m := range matches {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
 			l := License{Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}}
-			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) && v.openCodeLicence(m.ID) {
+			notices = notices || i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0])
+			if notices && v.openCodeLicence(m.ID) {
 				// Only open software licences are set aside as bundled components' notices: terms
 				// that restrict (or that glassbox cannot read) keep binding, so a notice can never
 				// make a release look more open than it is.
