@@ -117,6 +117,20 @@ var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|
 // thirdPartyRe matches the lines that introduce notices for bundled third-party components.
 var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
 
+// fileModelTerms reports whether a licence file covering the whole release or its weights holds
+// model terms (Llama, Gemma, OpenRAIL …).
+func (v *view) fileModelTerms() bool {
+	for _, l := range v.facts.Licenses {
+		if l.Source != "file" || (l.Scope != ScopeRelease && l.Scope != ScopeWeights) {
+			continue
+		}
+		if e, ok := v.cat.ByID(l.Expression); ok && e.Kind == license.KindModel {
+			return true
+		}
+	}
+	return false
+}
+
 // openCodeLicence reports whether id is an open software licence of the catalogue.
 func (v *view) openCodeLicence(id string) bool {
 	e, ok := v.cat.ByID(id)
@@ -451,10 +465,13 @@ func (v *view) licensesFor(scope, p string) []License {
 			rank += 2
 		}
 		switch {
-		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0:
+		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0 && !v.fileModelTerms():
 			// A sentence that licenses the weights by name governs them over a licence file
-			// beside it, which is usually the code's; the card's own field still comes first.
+			// beside it, which is usually the code's; the card's own field still comes first,
+			// and model terms in a licence file are never set aside by prose.
 			rank = 1
+		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0:
+			rank = 0 // beside the file's model terms: both bind
 		case l.Source == "prose":
 			rank = -1 // prose speaks only where nothing formal does
 		}

@@ -90,6 +90,15 @@ func TestProseWeightsSentence(t *testing.T) {
 	if got := strings.Join(f.Weights.Licenses, ","); got != "CC-BY-NC-4.0" || f.Weights.Open {
 		t.Errorf("weights under %q (open %v), want CC-BY-NC-4.0 from the sentence", got, f.Weights.Open)
 	}
+	// A sentence never sets aside model terms in the licence file: both bind.
+	f = detect(t, build(
+		text("README.md", "# Delta\n\nThe weights are released under the Apache 2.0 license.\n"),
+		text("LICENSE", "SPDX-License-Identifier: LicenseRef-Llama-3.1-Community\n"),
+		weights("model.safetensors", 10),
+	))
+	if f.Weights.Open || !strings.Contains(strings.Join(f.Weights.Licenses, ","), "Llama") {
+		t.Errorf("weights under %v (open %v), want the file's Llama terms to keep binding", f.Weights.Licenses, f.Weights.Open)
+	}
 }
 
 // TestAuxiliaryWeights: safety-checker and detector heads are not the model's weights.
