@@ -57,6 +57,17 @@ type Framework struct {
 	Doc string
 	// Evaluate judges the facts; it must be pure and deterministic.
 	Evaluate func(f *evidence.Facts) Verdict
+
+	// Presentation (present.go): each framework supplies how its verdict reads, so renderers
+	// decide nothing. Nil fields fall back to the generic forms of Summarise, Explanation and
+	// JSONEntry.
+
+	// Summary is the verdict in the report's one-line summary ("MOF: Class II").
+	Summary func(v Verdict) string
+	// Explain lists the verdict's criteria for --explain, Markdown and HTML.
+	Explain func(v Verdict) Explanation
+	// Entry is the verdict's value under frameworks.<Name> in the JSON report (CONTRACT.md).
+	Entry func(v Verdict) any
 }
 
 // Ev returns evidence ids as a non-nil slice, so JSON shows [] rather than null.

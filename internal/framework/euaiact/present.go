@@ -1,0 +1,47 @@
+package euaiact
+
+import "github.com/glassbox-dev/glassbox/internal/framework"
+
+func init() {
+	Framework.Summary = summary
+	Framework.Explain = explain
+	Framework.Entry = entry
+}
+
+// Entry is the "euaiact" entry of the JSON report's frameworks: the Art. 53(2) exemption, its
+// conditions, and the obligations that stay whatever the verdict (CONTRACT.md).
+type Entry struct {
+	Exemption  string      `json:"exemption"`
+	Conditions []Condition `json:"conditions"`
+	Notes      []string    `json:"notes"`
+}
+
+// Condition is one condition of the exemption.
+type Condition struct {
+	Condition string           `json:"condition"`
+	Result    framework.Result `json:"result"`
+	Detail    string           `json:"detail,omitempty"`
+	Fix       string           `json:"fix,omitempty"`
+	Evidence  []string         `json:"evidence"`
+}
+
+func entry(v framework.Verdict) any {
+	e := Entry{Exemption: v.Label, Notes: v.Notes}
+	for _, r := range v.Reasons {
+		e.Conditions = append(e.Conditions, Condition{Condition: r.Criterion, Result: r.Result, Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence})
+	}
+	return e
+}
+
+// summary is the exemption with the first condition that fails, else the unknown ones.
+func summary(v framework.Verdict) string {
+	s := "EU AI Act 53(2): " + v.Label
+	if why := framework.FirstNotPassing(v.Reasons); why != "" {
+		s += " (" + why + ")"
+	}
+	return s
+}
+
+func explain(v framework.Verdict) framework.Explanation {
+	return framework.Explanation{Heading: Framework.Title, Criteria: v.Reasons, Notes: v.Notes}
+}
