@@ -16,9 +16,10 @@ var goldenFormats = []struct {
 	{".txt", nil},
 	{".explain.txt", []string{"--explain", "-v"}},
 	{".md", []string{"--format", "markdown"}},
+	{".sarif", []string{"--format", "sarif"}},
 }
 
-// TestGoldenReports checks the text, explained-verbose text and Markdown reports of each
+// TestGoldenReports checks the text, explained-verbose text, Markdown and SARIF reports of each
 // bundled example against testdata/golden.
 func TestGoldenReports(t *testing.T) {
 	ex := examplesDir(t)
