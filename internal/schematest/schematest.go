@@ -97,22 +97,40 @@ func load(path string) (any, string, error) {
 // Validate checks doc against the schema file, failing t with every violation.
 func Validate(t testing.TB, schema string, doc []byte) {
 	t.Helper()
-	s, err := Compile(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		t.Fatalf("not JSON: %v", err)
-	}
-	if err := s.Validate(v); err != nil {
-		t.Errorf("does not validate against %s:\n%v", filepath.Base(schema), err)
+	if err := Check(schema, doc); err != nil {
+		t.Error(err)
 	}
 }
 
-// offline refuses every URL not registered as a resource.
+// Check validates doc against the schema file.
+func Check(schema string, doc []byte) error {
+	s, err := Compile(schema)
+	if err != nil {
+		return err
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		return fmt.Errorf("not JSON: %v", err)
+	}
+	if err := s.Validate(v); err != nil {
+		return fmt.Errorf("does not validate against %s:\n%v", filepath.Base(schema), err)
+	}
+	return nil
+}
+
+// offline refuses every URL not registered as a resource, except the stubs.
 type offline struct{}
 
 func (offline) Load(url string) (any, error) {
+	if s, ok := stubs[url]; ok {
+		return jsonschema.UnmarshalJSON(bytes.NewReader([]byte(s)))
+	}
 	return nil, fmt.Errorf("schema %s is not in the local folder (no network in tests)", url)
+}
+
+// stubs stand in for schemas a published schema references but ../shared/eval does not hold.
+// CycloneDX 1.7 takes two enums of cryptographic algorithm names from cryptography-defs; they
+// only constrain cryptoProperties, which glassbox never writes, so any string passes here.
+var stubs = map[string]string{
+	"http://cyclonedx.org/schema/cryptography-defs.schema.json": `{"definitions": {"algorithmFamiliesEnum": {"type": "string"}, "ellipticCurvesEnum": {"type": "string"}}}`,
 }

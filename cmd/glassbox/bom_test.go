@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"github.com/glassbox-dev/glassbox/internal/schematest"
+)
+
+// bomTargets are the bundled examples and the real releases.
+func bomTargets(t *testing.T) []string {
+	ex := examplesDir(t)
+	var targets []string
+	for _, name := range exampleNames {
+		targets = append(targets, filepath.Join(ex, name))
+	}
+	return append(targets, sharedReleases(t)...)
+}
+
+// TestCycloneDXSchema: the ML-BOM of every bundled example and real release validates against
+// the CycloneDX schema of the version it declares, and two runs give the same bytes.
+func TestCycloneDXSchema(t *testing.T) {
+	dir := schematest.Eval(t, "cyclonedx")
+	targets := bomTargets(t)
+	for _, spec := range []string{"1.6", "1.7"} {
+		schema := filepath.Join(dir, "bom-"+spec+".schema.json")
+		for _, target := range targets {
+			t.Run(spec+"/"+filepath.Base(target), func(t *testing.T) {
+				out := scanOut(t, "bom", target, "--spec", spec, "--verify")
+				schematest.Validate(t, schema, out)
+				if again := scanOut(t, "bom", target, "--spec", spec, "--verify"); !bytes.Equal(out, again) {
+					t.Error("two BOMs of the same release differ")
+				}
+				if !bytes.Contains(out, []byte(`"specVersion": "`+spec+`"`)) {
+					t.Errorf("BOM does not declare specVersion %s", spec)
+				}
+			})
+		}
+	}
+}
