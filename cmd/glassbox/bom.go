@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -36,9 +38,10 @@ the Dataset profile (dataset_DatasetPackage) for its training data, relationship
 training data (trainedOn), lineage (ancestorOf) and files (contains), and licences as SPDX
 expressions or LicenseRefs with their texts.
 
-Output is deterministic: no timestamps or random identifiers (the serial number and the SPDX
-document's ids derive from the content and the release's revision), so the same release gives
-the same bytes.
+Output is deterministic: no random identifiers (the CycloneDX serial number and the SPDX ids
+derive from the content and the release's revision) and no clock: CycloneDX carries no
+timestamp, and SPDX's required creation time is SOURCE_DATE_EPOCH (seconds since 1970) when
+set, else 1970-01-01T00:00:00Z. The same release gives the same bytes.
 
 TARGET is anything 'glassbox scan' accepts: a directory, a snapshot file or hf:ORG/NAME[@REV].`,
 		Example: `  glassbox bom ./my-model --verify -o model.cdx.json
@@ -46,8 +49,12 @@ TARGET is anything 'glassbox scan' accepts: a directory, a snapshot file or hf:O
   glassbox bom ./my-model --format spdx -o model.spdx.json`,
 		Args: exactArgs(1, "one TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "cyclonedx" {
-				return usageErr("bom: unknown --format %q (cyclonedx)", format)
+			if format != "cyclonedx" && format != "spdx" {
+				return usageErr("bom: unknown --format %q (cyclonedx or spdx)", format)
+			}
+			created, err := sourceDate()
+			if err != nil {
+				return err
 			}
 			if _, ok := bom.CycloneDXVersions[spec]; !ok {
 				return usageErr("bom: unknown --spec %q (1.6 or 1.7)", spec)
@@ -60,7 +67,12 @@ TARGET is anything 'glassbox scan' accepts: a directory, a snapshot file or hf:O
 			if err != nil {
 				return err
 			}
-			err = bom.CycloneDX(w, bom.Describe(rel, a), spec, version)
+			d := bom.Describe(rel, a)
+			if format == "spdx" {
+				err = bom.SPDX(w, d, version, created)
+			} else {
+				err = bom.CycloneDX(w, d, spec, version)
+			}
 			if cerr := closeOut(); err == nil {
 				err = cerr
 			}
@@ -74,6 +86,20 @@ TARGET is anything 'glassbox scan' accepts: a directory, a snapshot file or hf:O
 	c.Flags().StringVar(&opts.weights, "weights", "", "with --verify and a Hub target: the folder holding a local copy of the repository's files")
 	addHubFlags(c, &opts)
 	return c
+}
+
+// sourceDate is the SPDX creation time: SOURCE_DATE_EPOCH (reproducible-builds.org) when set,
+// else the Unix epoch, so that output never depends on the clock.
+func sourceDate() (time.Time, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Unix(0, 0).UTC(), nil
+	}
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || secs < 0 {
+		return time.Time{}, usageErr("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", v)
+	}
+	return time.Unix(secs, 0).UTC(), nil
 }
 
 // readAndAssess reads a target and audits it, keeping the release for what the BOM needs

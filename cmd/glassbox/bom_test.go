@@ -39,3 +39,24 @@ func TestCycloneDXSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestSPDXSchema: the SPDX 3.0.1 document of every bundled example and real release validates
+// against the SPDX JSON schema, names its context, and is the same twice.
+func TestSPDXSchema(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	schema := filepath.Join(schematest.Eval(t, "spdx3"), "spdx-json-schema-3.0.1.json")
+	for _, target := range bomTargets(t) {
+		t.Run(filepath.Base(target), func(t *testing.T) {
+			out := scanOut(t, "bom", target, "--format", "spdx", "--verify")
+			schematest.Validate(t, schema, out)
+			if again := scanOut(t, "bom", target, "--format", "spdx", "--verify"); !bytes.Equal(out, again) {
+				t.Error("two SPDX documents of the same release differ")
+			}
+			for _, s := range []string{`"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"`, `"type": "ai_AIPackage"`, `"created": "1970-01-01T00:00:00Z"`} {
+				if !bytes.Contains(out, []byte(s)) {
+					t.Errorf("document lacks %s", s)
+				}
+			}
+		})
+	}
+}

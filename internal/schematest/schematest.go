@@ -45,6 +45,7 @@ func Compile(main string) (*jsonschema.Schema, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.UseLoader(offline{})
+	c.UseRegexpEngine(regexpEngine)
 	files, err := filepath.Glob(filepath.Join(filepath.Dir(main), "*.json"))
 	if err != nil {
 		return nil, err
