@@ -5,7 +5,7 @@ GO ?= go
 FUZZTIME ?= 30s
 # FUZZ_TARGETS are package:function pairs fuzzed besides every Fuzz function in
 # internal/artifact, which `go test -list` finds.
-FUZZ_TARGETS ?= ./internal/card:FuzzParse ./internal/license:FuzzIdentify ./internal/license:FuzzTokenize ./internal/framework/mof:FuzzParseRecord ./internal/release:FuzzUnmarshal ./internal/framework/osai:FuzzParseRecord ./internal/evidence:FuzzTrainingTokens ./internal/source/hub:FuzzParseTarget
+FUZZ_TARGETS ?= ./internal/card:FuzzParse ./internal/license:FuzzIdentify ./internal/license:FuzzTokenize ./internal/framework/mof:FuzzParseRecord ./internal/release:FuzzUnmarshal ./internal/framework/osai:FuzzParseRecord ./internal/evidence:FuzzTrainingTokens ./internal/source/hub:FuzzParseTarget ./internal/policy:FuzzParse
 
 .PHONY: fuzz bench-pickle eval
 
