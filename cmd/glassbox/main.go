@@ -93,7 +93,7 @@ Exit codes: 0 success, 1 a check failed, 2 usage error, 3 the target could not b
 	})
 	root.AddCommand(newScan(stdout, stderr), newSnapshot(stdout), newInspect(stdout), newMOF(stdout), newLicense(stdout))
 	root.AddCommand(newOSAI(stdout))
-	root.AddCommand(newBOM(stdout, stderr), newCheck(stdout, stderr))
+	root.AddCommand(newBOM(stdout, stderr), newCheck(stdout, stderr), newDiff(stdout, stderr))
 	return root
 }
 

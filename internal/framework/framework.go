@@ -68,6 +68,10 @@ type Framework struct {
 	Explain func(v Verdict) Explanation
 	// Entry is the verdict's value under frameworks.<Name> in the JSON report (CONTRACT.md).
 	Entry func(v Verdict) any
+	// Standing reads the framework's entry of a saved JSON report (decoded into maps) as its
+	// label and a rank where higher is more open, so two reports can be compared; ok is false
+	// when the entry cannot be read.
+	Standing func(entry map[string]any) (label string, rank float64, ok bool)
 }
 
 // Ev returns evidence ids as a non-nil slice, so JSON shows [] rather than null.

@@ -84,7 +84,7 @@ func (e *env) hasTerm(name string) (bool, error) {
 	if !slices.Contains(license.TermNames(), name) {
 		return false, fmt.Errorf("has_term: unknown term %q (one of %s)", name, strings.Join(license.TermNames(), ", "))
 	}
-	known, unknown := e.weightsLicences()
+	known, unknown := weightsLicences(e.cur)
 	for _, k := range known {
 		if has, _ := k.entry.HasTerm(name); has {
 			e.note("weights terms have %s (%s)", name, k.name)
@@ -98,9 +98,13 @@ func (e *env) hasTerm(name string) (bool, error) {
 	return false, nil
 }
 
-func (e *env) terms() []string {
-	known, _ := e.weightsLicences()
-	var out []string
+func (e *env) terms() []string { return Terms(e.cur) }
+
+// Terms lists the clause names (license.TermNames) the weights' terms of a report have,
+// inherited ones included, in name order.
+func Terms(doc Document) []string {
+	known, _ := weightsLicences(doc)
+	out := []string{}
 	for _, n := range license.TermNames() {
 		for _, k := range known {
 			if has, _ := k.entry.HasTerm(n); has && !slices.Contains(out, n) {
@@ -120,7 +124,7 @@ type namedEntry struct {
 // own (release or weights scope), those inherited from base models, and the ids of the
 // weights' expressions; unknown lists what the catalogue does not hold (or "the weights'
 // licence" when the report says the terms are not known).
-func (e *env) weightsLicences() (known []namedEntry, unknown []string) {
+func weightsLicences(doc Document) (known []namedEntry, unknown []string) {
 	cat := license.Default()
 	add := func(name string) {
 		if name == "" || slices.ContainsFunc(known, func(k namedEntry) bool { return k.name == name }) {
@@ -132,15 +136,15 @@ func (e *env) weightsLicences() (known []namedEntry, unknown []string) {
 			unknown = append(unknown, name)
 		}
 	}
-	for _, l := range list(e.cur, "licenses") {
+	for _, l := range list(doc, "licenses") {
 		if s := str(l, "scope"); s == "release" || s == "weights" {
 			add(str(l, "key"))
 		}
 	}
-	for _, l := range list(e.cur, "lineage") {
+	for _, l := range list(doc, "lineage") {
 		add(str(l, "key"))
 	}
-	w, _ := e.cur["weights"].(map[string]any)
+	w, _ := doc["weights"].(map[string]any)
 	exprs, _ := w["licenses"].([]any)
 	for _, x := range exprs {
 		s, _ := x.(string)

@@ -20,8 +20,8 @@ import (
 func TestRegistryPresents(t *testing.T) {
 	t.Parallel()
 	for _, fw := range assess.Registry {
-		if fw.Summary == nil || fw.Explain == nil || fw.Entry == nil {
-			t.Errorf("%s: Summary %v, Explain %v, Entry %v; want all three", fw.Name, fw.Summary != nil, fw.Explain != nil, fw.Entry != nil)
+		if fw.Summary == nil || fw.Explain == nil || fw.Entry == nil || fw.Standing == nil {
+			t.Errorf("%s: Summary %v, Explain %v, Entry %v, Standing %v; want all four", fw.Name, fw.Summary != nil, fw.Explain != nil, fw.Entry != nil, fw.Standing != nil)
 		}
 	}
 }
@@ -73,5 +73,42 @@ func TestUnregisteredFramework(t *testing.T) {
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil || doc.Frameworks["newfw"].Label != "good" {
 		t.Errorf("frameworks = %+v (%v)", doc.Frameworks, err)
+	}
+}
+
+// TestStandingReadsEntry: every framework reads its own JSON entry back as its label, and ranks
+// a more open release higher.
+func TestStandingReadsEntry(t *testing.T) {
+	t.Parallel()
+	rank := map[string]map[string]float64{}
+	for _, name := range []string{"open-weights", "closed"} {
+		a := run(name)
+		for _, fw := range assess.Registry {
+			v, _ := a.Verdict(fw.Name)
+			raw, err := json.Marshal(fw.JSONEntry(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var entry map[string]any
+			if err := json.Unmarshal(raw, &entry); err != nil {
+				t.Fatal(err)
+			}
+			label, r, ok := fw.Standing(entry)
+			if !ok || label != v.Label {
+				t.Errorf("%s over %s: Standing = %q, %v; want the verdict's label %q", fw.Name, name, label, ok, v.Label)
+			}
+			if rank[fw.Name] == nil {
+				rank[fw.Name] = map[string]float64{}
+			}
+			rank[fw.Name][name] = r
+		}
+	}
+	for fw, r := range rank {
+		if r["open-weights"] < r["closed"] {
+			t.Errorf("%s ranks the open release %v below the closed one %v", fw, r["open-weights"], r["closed"])
+		}
+	}
+	if _, _, ok := assess.Registry[0].Standing(map[string]any{"label": 3}); ok {
+		t.Error("a malformed entry reads as ok")
 	}
 }

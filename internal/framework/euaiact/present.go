@@ -6,6 +6,7 @@ func init() {
 	Framework.Summary = summary
 	Framework.Explain = explain
 	Framework.Entry = entry
+	Framework.Standing = standing
 }
 
 // Entry is the "euaiact" entry of the JSON report's frameworks: the Art. 53(2) exemption, its
@@ -44,4 +45,19 @@ func summary(v framework.Verdict) string {
 
 func explain(v framework.Verdict) framework.Explanation {
 	return framework.Explanation{Heading: Framework.Title, Criteria: v.Reasons, Notes: v.Notes}
+}
+
+// standing ranks eligible above cannot-determine above not-eligible.
+func standing(e map[string]any) (string, float64, bool) {
+	v, ok := e["exemption"].(string)
+	if !ok {
+		return "", 0, false
+	}
+	switch v {
+	case Eligible:
+		return v, 2, true
+	case CannotDetermine:
+		return v, 1, true
+	}
+	return v, 0, true
 }

@@ -13,6 +13,7 @@ func init() {
 	Framework.Summary = summary
 	Framework.Explain = explain
 	Framework.Entry = entry
+	Framework.Standing = standing
 }
 
 // Entry is the "mof" entry of the JSON report's frameworks (CONTRACT.md).
@@ -76,4 +77,17 @@ func Missing(v framework.Verdict, c int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// standing ranks the class: I is 3, II 2, III 1, Unclassified 0.
+func standing(e map[string]any) (string, float64, bool) {
+	label, ok := e["label"].(string)
+	class, cok := e["class"].(float64)
+	if !ok || !cok || class < 0 || class > 3 {
+		return "", 0, false
+	}
+	if class == 0 {
+		return label, 0, true
+	}
+	return label, 4 - class, true
 }

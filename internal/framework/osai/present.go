@@ -6,6 +6,7 @@ func init() {
 	Framework.Summary = summary
 	Framework.Explain = explain
 	Framework.Entry = entry
+	Framework.Standing = standing
 }
 
 // Entry is the "osai" entry of the JSON report's frameworks: the score (0..1) and each of the
@@ -36,4 +37,17 @@ func explain(v framework.Verdict) framework.Explanation {
 		}
 	}
 	return framework.Explanation{Heading: Framework.Title, Table: t, Notes: v.Notes}
+}
+
+// standing ranks by the score.
+func standing(e map[string]any) (string, float64, bool) {
+	score, ok := e["score"].(float64)
+	if !ok {
+		return "", 0, false
+	}
+	label, _ := e["percent"].(string)
+	if label == "" {
+		label = Percent(score)
+	}
+	return label, score, true
 }

@@ -6,6 +6,7 @@ func init() {
 	Framework.Summary = summary
 	Framework.Explain = explain
 	Framework.Entry = entry
+	Framework.Standing = standing
 }
 
 // Entry is the "osaid" entry of the JSON report's frameworks (CONTRACT.md).
@@ -27,4 +28,16 @@ func summary(v framework.Verdict) string {
 
 func explain(v framework.Verdict) framework.Explanation {
 	return framework.Explanation{Heading: Framework.Title, Criteria: v.Reasons, Notes: v.Notes}
+}
+
+// standing ranks pass above fail and insufficient-evidence.
+func standing(e map[string]any) (string, float64, bool) {
+	v, ok := e["verdict"].(string)
+	if !ok {
+		return "", 0, false
+	}
+	if v == Pass {
+		return v, 1, true
+	}
+	return v, 0, true
 }
