@@ -46,7 +46,7 @@ func (fw *Framework) Explanation(v Verdict) Explanation {
 	if fw.Explain != nil {
 		return fw.Explain(v)
 	}
-	return Explanation{Heading: fw.Title, Criteria: v.Reasons, Notes: v.Notes}
+	return Checklist(fw.Title)(v)
 }
 
 // JSONEntry returns v as the framework's entry under "frameworks" in the JSON report; by
@@ -98,4 +98,24 @@ func FirstNotPassing(rs []Reason) string {
 func TrimFloat(f float64) string {
 	s := fmt.Sprintf("%.2f", f)
 	return strings.TrimRight(strings.TrimRight(s, "0"), ".")
+}
+
+// Checklist explains a verdict as its reasons and notes under heading, for frameworks whose
+// criteria read as a list.
+func Checklist(heading string) func(Verdict) Explanation {
+	return func(v Verdict) Explanation {
+		return Explanation{Heading: heading, Criteria: v.Reasons, Notes: v.Notes}
+	}
+}
+
+// LabelWhy summarises a verdict as "short: label (why)", why coming from its reasons (say
+// FirstFailing); the parenthesis is left out when why is empty.
+func LabelWhy(short string, why func([]Reason) string) func(Verdict) string {
+	return func(v Verdict) string {
+		s := short + ": " + v.Label
+		if w := why(v.Reasons); w != "" {
+			s += " (" + w + ")"
+		}
+		return s
+	}
 }

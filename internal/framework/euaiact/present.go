@@ -3,8 +3,8 @@ package euaiact
 import "github.com/glassbox-dev/glassbox/internal/framework"
 
 func init() {
-	Framework.Summary = summary
-	Framework.Explain = explain
+	Framework.Summary = framework.LabelWhy("EU AI Act 53(2)", framework.FirstNotPassing)
+	Framework.Explain = framework.Checklist(Framework.Title)
 	Framework.Entry = entry
 	Framework.Standing = standing
 }
@@ -32,19 +32,6 @@ func entry(v framework.Verdict) any {
 		e.Conditions = append(e.Conditions, Condition{Condition: r.Criterion, Result: r.Result, Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence})
 	}
 	return e
-}
-
-// summary is the exemption with the first condition that fails, else the unknown ones.
-func summary(v framework.Verdict) string {
-	s := "EU AI Act 53(2): " + v.Label
-	if why := framework.FirstNotPassing(v.Reasons); why != "" {
-		s += " (" + why + ")"
-	}
-	return s
-}
-
-func explain(v framework.Verdict) framework.Explanation {
-	return framework.Explanation{Heading: Framework.Title, Criteria: v.Reasons, Notes: v.Notes}
 }
 
 // standing ranks eligible above cannot-determine above not-eligible.

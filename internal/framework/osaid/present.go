@@ -3,8 +3,8 @@ package osaid
 import "github.com/glassbox-dev/glassbox/internal/framework"
 
 func init() {
-	Framework.Summary = summary
-	Framework.Explain = explain
+	Framework.Summary = framework.LabelWhy("OSAID 1.0", framework.FirstFailing)
+	Framework.Explain = framework.Checklist(Framework.Title)
 	Framework.Entry = entry
 	Framework.Standing = standing
 }
@@ -16,19 +16,6 @@ type Entry struct {
 }
 
 func entry(v framework.Verdict) any { return Entry{Verdict: v.Label, Elements: v.Elements} }
-
-// summary is the verdict with the first reason it does not pass.
-func summary(v framework.Verdict) string {
-	s := "OSAID 1.0: " + v.Label
-	if why := framework.FirstFailing(v.Reasons); why != "" {
-		s += " (" + why + ")"
-	}
-	return s
-}
-
-func explain(v framework.Verdict) framework.Explanation {
-	return framework.Explanation{Heading: Framework.Title, Criteria: v.Reasons, Notes: v.Notes}
-}
 
 // standing ranks pass above fail and insufficient-evidence.
 func standing(e map[string]any) (string, float64, bool) {
