@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/glassbox-dev/glassbox/internal/schematest"
+	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
 )
 
 // bomTargets are the bundled examples and the real releases.
@@ -58,5 +59,27 @@ func TestSPDXSchema(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHubSchemas: the BOMs and SARIF log of a Hub model (read from the fake Hub) validate too.
+func TestHubSchemas(t *testing.T) {
+	eval := schematest.Eval(t, "")
+	fake := hubtest.New(t, hubtest.Fixtures(t)...)
+	home := t.TempDir()
+	for k, v := range map[string]string{"HF_ENDPOINT": fake.URL, "HF_HOME": home, "HF_TOKEN": "", "HF_HUB_OFFLINE": "",
+		"HF_HUB_CACHE": "", "GLASSBOX_CACHE_DIR": filepath.Join(home, "cache"), "SOURCE_DATE_EPOCH": ""} {
+		t.Setenv(k, v)
+	}
+	for _, c := range []struct {
+		schema string
+		args   []string
+	}{
+		{"cyclonedx/bom-1.6.schema.json", []string{"bom", "hf:acme/tiny-chat"}},
+		{"cyclonedx/bom-1.7.schema.json", []string{"bom", "hf:acme/tiny-chat", "--spec", "1.7"}},
+		{"spdx3/spdx-json-schema-3.0.1.json", []string{"bom", "hf:acme/tiny-chat", "--format", "spdx"}},
+		{"sarif/sarif-schema-2.1.0.json", []string{"scan", "hf:acme/tiny-chat", "--format", "sarif"}},
+	} {
+		schematest.Validate(t, filepath.Join(eval, c.schema), scanOut(t, c.args...))
 	}
 }
