@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,15 +33,28 @@ type textWriter struct {
 }
 
 func (w *textWriter) printf(format string, args ...any) {
+	fmt.Fprintf(&w.b, format, safeArgs(args)...)
+}
+
+// SafePrintf is fmt.Fprintf for terminal output whose string arguments come from outside
+// (file names, metadata, licence texts): each is escaped with TermSafe; format is trusted.
+func SafePrintf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, format, safeArgs(args)...)
+}
+
+func safeArgs(args []any) []any {
+	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
 		case string:
-			args[i] = TermSafe(v)
+			out[i] = TermSafe(v)
 		case painted:
-			args[i] = string(v)
+			out[i] = string(v)
+		default:
+			out[i] = a
 		}
 	}
-	fmt.Fprintf(&w.b, format, args...)
+	return out
 }
 
 // TermSafe shows the characters that would drive a terminal as Go escapes: control characters
