@@ -39,3 +39,15 @@ func TestTerminalEscapes(t *testing.T) {
 		t.Errorf("inspect does not show the metadata escaped:\n%s", out)
 	}
 }
+
+// TestRecordEscapes: names in OSAI index records reach the terminal escaped.
+func TestRecordEscapes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "evil.yaml")
+	if err := os.WriteFile(p, []byte("system:\n  name: \"Tiny\\e[31m\\u202e\"\nweights_endmodel:\n  class: open\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(scanOut(t, "osai", p))
+	if strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, `Tiny\x1b[31m\u202e`) {
+		t.Errorf("osai output: %q", out)
+	}
+}
