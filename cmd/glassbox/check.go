@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 )
 
 func newCheck(stdout, stderr io.Writer) *cobra.Command {
-	var policyFile, out string
+	var policyFile, out, format string
 	var initPolicy bool
 	var opts auditOptions
 	c := &cobra.Command{
@@ -54,6 +55,9 @@ reports and snapshots, each of which is checked.`,
 				}
 				return writeStarter(out, stdout)
 			}
+			if format != "text" && format != "json" {
+				return usageErr("check: unknown --format %q (text or json)", format)
+			}
 			if policyFile == "" || len(args) == 0 {
 				return usageErr("check needs --policy POLICY and at least one TARGET (or --init)")
 			}
@@ -65,10 +69,11 @@ reports and snapshots, each of which is checked.`,
 			if err != nil {
 				return err
 			}
-			return runCheck(p, audits, stdout)
+			return runCheck(p, audits, format, stdout)
 		},
 	}
 	c.Flags().StringVarP(&policyFile, "policy", "p", "", "the policy file (YAML)")
+	c.Flags().StringVarP(&format, "format", "f", "text", "text, or json: one object per release with its target, tier, pass and violations")
 	c.Flags().BoolVar(&initPolicy, "init", false, "print a commented starting policy (or write it to -o FILE)")
 	c.Flags().StringVarP(&out, "output", "o", "", "with --init: write the policy to FILE")
 	c.Flags().BoolVar(&opts.verify, "verify", false, "hash the weights of live targets (as scan --verify does), so hash-mismatch rules can fire")
@@ -114,40 +119,68 @@ func loadPolicy(path string) (*policy.Policy, error) {
 	return p, nil
 }
 
-// runCheck checks every report and prints PASS or FAIL with the broken rules; it returns an
-// exit-1 error when any release breaks the policy.
-func runCheck(p *policy.Policy, audits []audited, stdout io.Writer) error {
+// checked is one release's outcome, as --format json writes it.
+type checked struct {
+	Target     string             `json:"target"`
+	Tier       string             `json:"tier"`
+	Pass       bool               `json:"pass"`
+	Violations []policy.Violation `json:"violations"`
+}
+
+// runCheck checks every report and prints PASS or FAIL with the broken rules (or JSON); it
+// returns an exit-1 error when any release breaks the policy.
+func runCheck(p *policy.Policy, audits []audited, format string, stdout io.Writer) error {
+	var results []checked
 	failed := 0
-	var b strings.Builder
 	for _, au := range audits {
 		vs, err := p.Check(au.doc)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
-		name, _ := au.doc["target"].(string)
-		if name == "" {
-			name = au.from
+		r := checked{Target: au.from, Pass: len(vs) == 0, Violations: vs}
+		if name, _ := au.doc["target"].(string); name != "" {
+			r.Target = name
 		}
 		tier, _ := au.doc["tier"].(map[string]any)
-		label, _ := tier["label"].(string)
-		if len(vs) == 0 {
-			fmt.Fprintf(&b, "PASS %s (%s)\n", report.TermSafe(name), report.TermSafe(label))
-			continue
+		r.Tier, _ = tier["label"].(string)
+		if r.Violations == nil {
+			r.Violations = []policy.Violation{}
 		}
-		failed++
-		fmt.Fprintf(&b, "FAIL %s (%s)\n", report.TermSafe(name), report.TermSafe(label))
-		for _, v := range vs {
-			fmt.Fprintf(&b, "  ✗ %s: %s\n", report.TermSafe(v.Rule), report.TermSafe(v.Message))
-			for _, why := range v.Because {
-				fmt.Fprintf(&b, "      because: %s\n", report.TermSafe(why))
-			}
+		if !r.Pass {
+			failed++
 		}
+		results = append(results, r)
 	}
-	if _, err := io.WriteString(stdout, b.String()); err != nil {
+	if err := writeChecked(stdout, results, format); err != nil {
 		return err
 	}
 	if failed > 0 {
 		return &exitError{exitCheck, fmt.Errorf("%d of %d releases break the policy %s", failed, len(audits), p.Name)}
 	}
 	return nil
+}
+
+func writeChecked(w io.Writer, results []checked, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	}
+	var b strings.Builder
+	for _, r := range results {
+		verdict := "PASS"
+		if !r.Pass {
+			verdict = "FAIL"
+		}
+		report.SafePrintf(&b, "%s %s (%s)\n", verdict, r.Target, r.Tier)
+		for _, v := range r.Violations {
+			report.SafePrintf(&b, "  ✗ %s: %s\n", v.Rule, v.Message)
+			for _, why := range v.Because {
+				report.SafePrintf(&b, "      because: %s\n", why)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
