@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
@@ -20,15 +21,17 @@ var htmlCSS string
 
 // htmlTemplate escapes every value by context (html/template), so card text, file names and
 // licence excerpts are shown, never run; the page also carries a Content-Security-Policy that
-// allows no script and no fetch at all.
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"mark":     func(r framework.Result) string { return mark[r] },
-	"result":   func(r framework.Result) string { return string(r) },
-	"upper":    strings.ToUpper,
-	"join":     strings.Join,
-	"pair":     func(r framework.Reason, prefix string) htmlReason { return htmlReason{r, prefix} },
-	"pairRefs": func(ids []string, prefix string) htmlRefs { return htmlRefs{ids, prefix} },
-}).Parse(htmlSource))
+// allows no script and no fetch at all. It is parsed on first use, not at start-up.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"mark":     func(r framework.Result) string { return mark[r] },
+		"result":   func(r framework.Result) string { return string(r) },
+		"upper":    strings.ToUpper,
+		"join":     strings.Join,
+		"pair":     func(r framework.Reason, prefix string) htmlReason { return htmlReason{r, prefix} },
+		"pairRefs": func(ids []string, prefix string) htmlRefs { return htmlRefs{ids, prefix} },
+	}).Parse(htmlSource))
+})
 
 // htmlReason and htmlRefs carry the report's anchor prefix into the shared sub-templates, so
 // evidence links stay inside their report when a page holds several.
@@ -74,7 +77,7 @@ func HTML(w io.Writer, as []*assess.Assessment) error {
 	for _, a := range as {
 		page.Reports = append(page.Reports, htmlReportOf(a))
 	}
-	return htmlTemplate.Execute(w, page)
+	return htmlTemplate().Execute(w, page)
 }
 
 func htmlReportOf(a *assess.Assessment) htmlReport {
