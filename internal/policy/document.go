@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
+
+	"cel.dev/cel-go/cel"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/report"
@@ -66,6 +69,46 @@ func Reports(name string, data []byte) ([]Document, error) {
 		if s, _ := d["schema"].(string); s != report.Schema {
 			return nil, fmt.Errorf("%s: document %d has schema %q, not %s", name, i+1, s, report.Schema)
 		}
+		if err := checkShape(d); err != nil {
+			return nil, fmt.Errorf("%s: document %d: %v", name, i+1, err)
+		}
 	}
 	return docs, nil
+}
+
+// checkShape makes sure the fields rules see as variables have the types CONTRACT.md gives
+// them, so a damaged report is reported as such and not as an error in the policy.
+func checkShape(d Document) error {
+	for n, t := range variables {
+		v, ok := d[n]
+		if !ok || v == nil || n == "report" {
+			continue
+		}
+		want := "an object"
+		switch {
+		case n == "tier":
+			if m, isMap := v.(map[string]any); isMap {
+				if _, isStr := m["label"].(string); isStr || m["label"] == nil {
+					continue
+				}
+			}
+			want = "an object with a label"
+		case strings.HasPrefix(t.String(), "list"):
+			if _, ok := v.([]any); ok {
+				continue
+			}
+			want = "an array"
+		case t == cel.StringType:
+			if _, ok := v.(string); ok {
+				continue
+			}
+			want = "a string"
+		default:
+			if _, ok := v.(map[string]any); ok {
+				continue
+			}
+		}
+		return fmt.Errorf("%s is %T, not %s", n, v, want)
+	}
+	return nil
 }

@@ -213,3 +213,19 @@ func FuzzParse(f *testing.F) {
 		_, _ = p.Check(d)
 	})
 }
+
+// TestReportsShape: a saved report whose fields have the wrong types is refused as a damaged
+// report, naming the field, before any rule runs.
+func TestReportsShape(t *testing.T) {
+	t.Parallel()
+	for js, want := range map[string]string{
+		`{"schema": "glassbox.report/v1", "findings": "oops"}`: "r.json: document 1: findings is string, not an array",
+		`{"schema": "glassbox.report/v1", "tier": "weird"}`:    "r.json: document 1: tier is string, not an object with a label",
+		`{"schema": "glassbox.report/v1", "weights": [1]}`:     "r.json: document 1: weights is []interface {}, not an object",
+		`{"schema": "glassbox.report/v1", "name": {"a": "b"}}`: "r.json: document 1: name is map[string]interface {}, not a string",
+	} {
+		if _, err := policy.Reports("r.json", []byte(js)); err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", js, err, want)
+		}
+	}
+}
