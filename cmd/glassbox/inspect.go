@@ -10,6 +10,7 @@ import (
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
+	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
@@ -62,36 +63,36 @@ being read).`,
 }
 
 func printFacts(w io.Writer, f *artifact.Facts) {
-	fmt.Fprintf(w, "%s — %s, %s\n", f.Path, f.Format, f.Safety)
+	report.SafePrintf(w, "%s — %s, %s\n", f.Path, f.Format, f.Safety)
 	if f.Parameters > 0 {
 		var parts []string
 		for dt, n := range f.DTypes {
 			parts = append(parts, dt+" "+evidence.HumanParams(n))
 		}
 		sort.Strings(parts)
-		fmt.Fprintf(w, "  parameters: %s (%d)", evidence.HumanParams(f.Parameters), f.Parameters)
+		report.SafePrintf(w, "  parameters: %s (%d)", evidence.HumanParams(f.Parameters), f.Parameters)
 		if len(parts) > 0 {
-			fmt.Fprintf(w, " — %s", strings.Join(parts, ", "))
+			report.SafePrintf(w, " — %s", strings.Join(parts, ", "))
 		}
 		fmt.Fprintln(w)
 	}
 	if f.Tensors > 0 {
-		fmt.Fprintf(w, "  tensors: %d\n", f.Tensors)
+		report.SafePrintf(w, "  tensors: %d\n", f.Tensors)
 	}
 	if f.Version > 0 {
-		fmt.Fprintf(w, "  version: %d, %d metadata keys\n", f.Version, f.KVCount)
+		report.SafePrintf(w, "  version: %d, %d metadata keys\n", f.Version, f.KVCount)
 	}
 	if f.Architecture != "" {
-		fmt.Fprintf(w, "  architecture: %s\n", f.Architecture)
+		report.SafePrintf(w, "  architecture: %s\n", f.Architecture)
 	}
 	if f.License != "" || f.LicenseName != "" {
-		fmt.Fprintf(w, "  licence: %s %s %s\n", f.License, f.LicenseName, f.LicenseLink)
+		report.SafePrintf(w, "  licence: %s %s %s\n", f.License, f.LicenseName, f.LicenseLink)
 	}
 	for _, b := range f.BaseModels {
-		fmt.Fprintf(w, "  base model: %s %s %s\n", b.Organization, b.Name, b.RepoURL)
+		report.SafePrintf(w, "  base model: %s %s %s\n", b.Organization, b.Name, b.RepoURL)
 	}
 	if f.LFS != nil {
-		fmt.Fprintf(w, "  Git LFS pointer: sha256 %s, %d bytes (weights not present)\n", f.LFS.OID, f.LFS.Size)
+		report.SafePrintf(w, "  Git LFS pointer: sha256 %s, %d bytes (weights not present)\n", f.LFS.OID, f.LFS.Size)
 	}
 	keys := make([]string, 0, len(f.Metadata))
 	for k := range f.Metadata {
@@ -100,17 +101,17 @@ func printFacts(w io.Writer, f *artifact.Facts) {
 	sort.Strings(keys)
 	for i, k := range keys {
 		if i == 20 {
-			fmt.Fprintf(w, "  … %d more metadata keys (--format json shows all)\n", len(keys)-20)
+			report.SafePrintf(w, "  … %d more metadata keys (--format json shows all)\n", len(keys)-20)
 			break
 		}
 		v := f.Metadata[k]
 		if len(v) > 100 {
 			v = v[:100] + "…"
 		}
-		fmt.Fprintf(w, "  %s = %s\n", k, v)
+		report.SafePrintf(w, "  %s = %s\n", k, v)
 	}
 	if f.Error != "" {
-		fmt.Fprintf(w, "  error: %s\n", f.Error)
+		report.SafePrintf(w, "  error: %s\n", f.Error)
 	}
 }
 
