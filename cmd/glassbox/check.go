@@ -107,8 +107,11 @@ func writeStarter(path string, stdout io.Writer) error {
 	return closeOut()
 }
 
+// maxPolicyFile bounds a policy file.
+const maxPolicyFile = 1 << 20
+
 func loadPolicy(path string) (*policy.Policy, error) {
-	data, err := readBounded(path)
+	data, err := readAtMost(path, maxPolicyFile)
 	if err != nil {
 		return nil, &exitError{exitUsage, errors.Unwrap(err)}
 	}

@@ -89,6 +89,9 @@ func savedFolder(dir string) ([]string, bool) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
+		if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+			return nil, false // a FIFO or device is never opened
+		}
 		if !strings.HasSuffix(e.Name(), ".json") || !savedFile(p) {
 			return nil, false
 		}
@@ -112,18 +115,25 @@ func savedFile(path string) bool {
 		bytes.Contains(head, []byte(`"`+release.Schema+`"`))
 }
 
-func readBounded(path string) ([]byte, error) {
+func readBounded(path string) ([]byte, error) { return readAtMost(path, maxReportFile) }
+
+// readAtMost reads a whole regular file of at most limit bytes.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	// Stat first: opening a FIFO blocks until something writes to it.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, &exitError{exitUnreadable, fmt.Errorf("%s: not a regular file", path)}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &exitError{exitUnreadable, err}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxReportFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, &exitError{exitUnreadable, fmt.Errorf("%s: %v", path, err)}
 	}
-	if len(data) > maxReportFile {
-		return nil, &exitError{exitUnreadable, fmt.Errorf("%s: larger than %d MiB", path, maxReportFile>>20)}
+	if int64(len(data)) > limit {
+		return nil, &exitError{exitUnreadable, fmt.Errorf("%s: larger than %d KiB", path, limit>>10)}
 	}
 	return data, nil
 }
