@@ -2,18 +2,18 @@ package evidence
 
 import (
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 )
 
 // licenceFileRe matches the names licence files go by; the suffix says what they cover.
-var licenceFileRe = regexp.MustCompile(`(?i)^(?:(model|weights?|code|data|docs?)[-_ .]?)?(licen[sc]e|copying)(?:[-_ .](.*?))?(?:\.(?:md|txt|rst|markdown))?$`)
+var licenceFileRe = lazyre.New(`(?i)^(?:(model|weights?|code|data|docs?)[-_ .]?)?(licen[sc]e|copying)(?:[-_ .](.*?))?(?:\.(?:md|txt|rst|markdown))?$`)
 
 // policyFileRe matches acceptable-use and prohibited-use policy files.
-var policyFileRe = regexp.MustCompile(`(?i)^(use[-_ ]?policy|acceptable[-_ ]?use[-_ ]?policy|prohibited[-_ ]?use[-_ ]?policy|responsible[-_ ]?use[-_ ]?policy|aup)(\.md|\.txt)?$`)
+var policyFileRe = lazyre.New(`(?i)^(use[-_ ]?policy|acceptable[-_ ]?use[-_ ]?policy|prohibited[-_ ]?use[-_ ]?policy|responsible[-_ ]?use[-_ ]?policy|aup)(\.md|\.txt)?$`)
 
 // scopeWords maps the word in a licence file's name to the component scope it covers.
 var scopeWords = map[string]string{
@@ -112,10 +112,10 @@ func (v *view) licenses() {
 
 // licensedUnderRe finds prose that states the release's own licence ("This model is licensed
 // under the Apache 2.0 license."), not licences mentioned in passing.
-var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
+var licensedUnderRe = lazyre.New(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
 
 // thirdPartyRe matches the lines that introduce notices for bundled third-party components.
-var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
+var thirdPartyRe = lazyre.New(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
 
 // fileModelTerms reports whether a licence file covering the whole release or its weights holds
 // model terms (Llama, Gemma, OpenRAIL …).
@@ -151,8 +151,8 @@ func thirdPartyNotice(content string, after, before int) bool {
 
 // proseWeightsRe and proseCodeRe tell what the subject of a "licensed under" sentence is.
 var (
-	proseWeightsRe = regexp.MustCompile(`(?i)weight|checkpoint|parameter|differential|delta`)
-	proseCodeRe    = regexp.MustCompile(`(?i)\bcode\b|\bsource\b|\bsoftware\b`)
+	proseWeightsRe = lazyre.New(`(?i)weight|checkpoint|parameter|differential|delta`)
+	proseCodeRe    = lazyre.New(`(?i)\bcode\b|\bsource\b|\bsoftware\b`)
 )
 
 // proseScope is what a licence sentence covers, from its subject: "the weight differentials
@@ -169,7 +169,7 @@ func proseScope(subject string) string {
 }
 
 // licenceHeadingRe matches the card section where releases state their terms.
-var licenceHeadingRe = regexp.MustCompile(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
+var licenceHeadingRe = lazyre.New(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
 
 // proseLicenses reads the licence the card body states: a "licensed under X" sentence, or a
 // link to a known licence URL in the licence section. Prose counts only where nothing more
@@ -267,7 +267,7 @@ func (v *view) otherLicense(l License) License {
 	return l
 }
 
-var refUnsafe = regexp.MustCompile(`[^A-Za-z0-9.]+`)
+var refUnsafe = lazyre.New(`[^A-Za-z0-9.]+`)
 
 // refName turns free text into the idstring of a LicenseRef (letters, digits, '.', '-').
 func refName(s string) string {
@@ -538,9 +538,9 @@ func (v *view) namedFor(p string) bool {
 }
 
 var (
-	versionDotRe = regexp.MustCompile(`(\d)\.(\d)`)
-	nonAlnumRe   = regexp.MustCompile(`[^a-z0-9]+`)
-	alnumTokenRe = regexp.MustCompile(`[a-z]+|[0-9]+`)
+	versionDotRe = lazyre.New(`(\d)\.(\d)`)
+	nonAlnumRe   = lazyre.New(`[^a-z0-9]+`)
+	alnumTokenRe = lazyre.New(`[a-z]+|[0-9]+`)
 )
 
 // modelMatches reports whether a weights path names the model: the model name's letter and digit
@@ -565,7 +565,7 @@ func modelMatches(model, p string) bool {
 }
 
 // buildFileRe matches the build and packaging files at the root of a code repository.
-var buildFileRe = regexp.MustCompile(`(?i)^(setup\.py|setup\.cfg|pyproject\.toml|cmakelists\.txt|makefile|build\.bazel|build|workspace|module\.bazel|cargo\.toml|go\.mod|package\.json|meson\.build|build\.gradle|pom\.xml)$`)
+var buildFileRe = lazyre.New(`(?i)^(setup\.py|setup\.cfg|pyproject\.toml|cmakelists\.txt|makefile|build\.bazel|build|workspace|module\.bazel|cargo\.toml|go\.mod|package\.json|meson\.build|build\.gradle|pom\.xml)$`)
 
 // minRepoCodeFiles is how many source files make a folder a code repository rather than a model
 // repository with a few modelling scripts.
