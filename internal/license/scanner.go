@@ -1,7 +1,6 @@
 package license
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -35,7 +34,6 @@ var (
 	candidatesOnce sync.Once
 	candidates     []scanCandidate
 	scanners       sync.Map // candidate set key → *licensecheck.Scanner
-	lreCommentRe   = regexp.MustCompile(`(?s)//\*\*.*?\*\*//`)
 )
 
 // scanCandidates lists the licences of scannedLicences with their distinctive words.
@@ -47,7 +45,7 @@ func scanCandidates() []scanCandidate {
 			}
 			seen := map[string]bool{}
 			var words []string
-			for _, w := range longWords(lreCommentRe.ReplaceAllString(l.LRE, " ")) {
+			for _, w := range longWords(stripLREComments(l.LRE)) {
 				if !seen[w] {
 					seen[w] = true
 					words = append(words, w)
@@ -144,4 +142,22 @@ func longWords(s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// stripLREComments removes the //** … **// comments of a licence pattern.
+func stripLREComments(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "//**")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		j := strings.Index(s[i+4:], "**//")
+		if j < 0 {
+			return b.String()
+		}
+		s = s[i+4+j+4:]
+	}
 }
