@@ -80,7 +80,7 @@ TARGET is a relative directory inside it, else to the scanned root).`,
   glassbox scan ./my-model --format json --output report.json
   glassbox scan ./my-model --explain
   glassbox scan hf:acme/model --format markdown --output report.md
-  glassbox scan examples/* -v
+  glassbox scan examples/*-* -v
   glassbox scan models/tiny --format sarif -o glassbox.sarif`,
 		Args: minArgs(1, "at least one TARGET (a model directory or snapshot file)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
