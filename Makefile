@@ -21,7 +21,8 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
 	./internal/links:FuzzExtract \
-	./internal/source/github:FuzzDecode
+	./internal/source/github:FuzzDecode \
+	./internal/policy:FuzzParse
 
 .PHONY: fuzz bench-pickle eval
 

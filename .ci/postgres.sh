@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL for the store tests: Debian's server (installed when missing),
 # run as the postgres user (initdb refuses root), listening on 127.0.0.1 only, on a private port
-# and socket folder. Prints the DSN on stdout; the server's folder is printed on stderr.
+# and socket folder (GLASSBOX_PG_DIR, default a new /tmp/glassbox-pg.* folder). Prints the DSN on
+# stdout; the server's folder is printed on stderr.
 set -euo pipefail
 port="${PGPORT:-55432}"
 # A port something already listens on (another run's server) is passed over.
@@ -12,7 +13,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 fi
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-dir="$(mktemp -d /tmp/glassbox-pg.XXXXXX)"
+dir="${GLASSBOX_PG_DIR:-$(mktemp -d /tmp/glassbox-pg.XXXXXX)}"
+mkdir -p "$dir"
 chown postgres:postgres "$dir"
 chmod 700 "$dir"
 as_pg() { su postgres -s /bin/sh -c "$*"; }

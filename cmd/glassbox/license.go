@@ -7,12 +7,16 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/glassbox-dev/glassbox/internal/batch"
 	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
@@ -24,7 +28,7 @@ func newLicense(stdout io.Writer) *cobra.Command {
 	var terms []string
 	var list bool
 	c := &cobra.Command{
-		Use:   "license FILE|-",
+		Use:   "license FILE|FOLDER...|-",
 		Short: "Identify the licence(s) in a text, or list the licence catalogue",
 		Long: `Identify the licences in a text file (or standard input with -): AI model licences and
 their use policies (Llama, Gemma, Qwen, OpenRAIL, NVIDIA, Stability, …, told apart by version),
@@ -33,9 +37,15 @@ SPDX or LicenseRef id, name, version, coverage (the share of the text it spans) 
 A file that holds a licence and its use policy gives both. A YAML front-matter header at the
 top of the file is skipped. No match prints an empty list; it is not an error.
 
+Given several files or a folder (whose files named like licences, notices, policies or terms
+are read; links are not followed), each is identified in parallel in one process and the
+result is one table, or JSON Lines ({"path", "matches", "expression"} per file) with --format
+json.
+
 With --list, print the catalogue instead: --family keeps one family, and each --term keeps the
 licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") + `).`,
 		Example: `  glassbox license LICENSE
+  glassbox license ./licenses --format json > licences.jsonl
   cat LICENSE | glassbox license - --format json
   glassbox license --list --family llama
   glassbox license --list --term user-cap --format json`,
@@ -43,7 +53,7 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 			if list {
 				return exactArgs(0, "no FILE with --list")(c, args)
 			}
-			return exactArgs(1, "one FILE, or - for standard input")(c, args)
+			return minArgs(1, "a FILE, a FOLDER, or - for standard input")(c, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
@@ -60,6 +70,9 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 					}
 				}
 				return listCatalogue(stdout, cat, family, terms, format)
+			}
+			if len(args) > 1 || isFolder(args[0]) {
+				return licenseMany(stdout, cat, args, format)
 			}
 			text, err := readInput(args[0], cmd.InOrStdin())
 			if err != nil {
@@ -94,6 +107,66 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 	c.Flags().StringVar(&family, "family", "", "with --list: only licences of this family (llama, gemma, qwen, openrail, nvidia, creative-commons …)")
 	c.Flags().StringSliceVar(&terms, "term", nil, "with --list: only licences with this kind of clause; repeat to require several ("+strings.Join(license.TermNames(), ", ")+")")
 	return c
+}
+
+// licenceNameRe keeps, in a folder, the files named like licence texts.
+var licenceNameRe = regexp.MustCompile(`(?i)licen[cs]e|copying|notice|polic(y|ies)|terms|eula`)
+
+// licenseMany identifies the licences of many files in parallel: one table, or JSON Lines.
+func licenseMany(stdout io.Writer, cat *license.Catalogue, args []string, format string) error {
+	paths, errs := batch.Files(args, func(p string) bool { return licenceNameRe.MatchString(filepath.Base(p)) })
+	results := batch.Each(paths, func(p string) batch.Identified { return batch.Identify(cat, p) })
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if format == "text" {
+		fmt.Fprintln(tw, "PATH\tEXPRESSION\tMATCHES")
+	}
+	unreadable := len(errs)
+	for _, r := range results {
+		if r.Err != nil {
+			unreadable++
+		}
+		if err := writeIdentified(stdout, tw, format, r); err != nil {
+			return err
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return batchVerdict(len(results), unreadable, 0, errs)
+}
+
+// writeIdentified writes one file's licences as a table row or a JSON line.
+func writeIdentified(stdout io.Writer, tw *tabwriter.Writer, format string, r batch.Identified) error {
+	if format == "json" {
+		line := struct {
+			Path       string          `json:"path"`
+			Matches    []license.Match `json:"matches,omitempty"`
+			Expression string          `json:"expression"`
+			Error      string          `json:"error,omitempty"`
+		}{Path: r.Path, Matches: r.Matches, Expression: r.Expression}
+		if r.Err != nil {
+			line.Error = r.Err.Error()
+		}
+		b, err := json.Marshal(line)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(b, '\n'))
+		return err
+	}
+	switch {
+	case r.Err != nil:
+		report.SafePrintf(tw, "%s\terror\t%s\n", r.Path, r.Err.Error())
+	case len(r.Matches) == 0:
+		report.SafePrintf(tw, "%s\t-\tno licence identified\n", r.Path)
+	default:
+		var ms []string
+		for _, m := range r.Matches {
+			ms = append(ms, fmt.Sprintf("%s %s %.2f", m.ID, orDash(m.Version), m.Coverage))
+		}
+		report.SafePrintf(tw, "%s\t%s\t%s\n", r.Path, r.Expression, strings.Join(ms, "; "))
+	}
+	return nil
 }
 
 func readInput(name string, stdin io.Reader) (string, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/glassbox-dev/glassbox/internal/framework/mof"
 	"github.com/glassbox-dev/glassbox/internal/license"
+	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
@@ -92,8 +93,8 @@ func readRecord(path string) (*mof.Record, error) {
 }
 
 func printMOF(w io.Writer, name, mode string, res mof.Result, diffs []mof.Difference) {
-	fmt.Fprintf(w, "%s — MOF %s (%s mode)\n", name, res.Label, mode)
-	fmt.Fprintf(w, "  progress: Class III %.2f%% · Class II %.2f%% · Class I %.2f%%\n", res.Progress[3], res.Progress[2], res.Progress[1])
+	report.SafePrintf(w, "%s — MOF %s (%s mode)\n", name, res.Label, mode)
+	report.SafePrintf(w, "  progress: Class III %.2f%% · Class II %.2f%% · Class I %.2f%%\n", res.Progress[3], res.Progress[2], res.Progress[1])
 	for _, c := range res.Components {
 		lic := c.License
 		if lic == "" {
@@ -103,7 +104,7 @@ func printMOF(w io.Writer, name, mode string, res mof.Result, diffs []mof.Differ
 		if c.Warning != "" {
 			line += "  (" + c.Warning + ")"
 		}
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		report.SafePrintf(w, "%s\n", strings.TrimRight(line, " "))
 	}
 	if mode == "glassbox" {
 		if len(diffs) == 0 {
@@ -118,7 +119,7 @@ func printMOF(w io.Writer, name, mode string, res mof.Result, diffs []mof.Differ
 			} else if d.Kind == mof.DiffClass {
 				what = "class"
 			}
-			fmt.Fprintf(w, "  %s: MOT %s, glassbox %s — %s\n", what, d.MOT, d.Glassbox, d.Why)
+			report.SafePrintf(w, "  %s: MOT %s, glassbox %s — %s\n", what, d.MOT, d.Glassbox, d.Why)
 		}
 	}
 }

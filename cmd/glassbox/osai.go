@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/framework/osai"
+	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
 )
 
@@ -108,17 +109,17 @@ func printOSAI(w io.Writer, rec *osai.Record) {
 	if rec.Org != "" {
 		title += " (" + rec.Org + ")"
 	}
-	fmt.Fprintf(w, "%s — European Open Source AI Index score %s\n", title, percent(rec.Score()))
+	report.SafePrintf(w, "%s — European Open Source AI Index score %s\n", title, percent(rec.Score()))
 	group := ""
 	for _, p := range osai.Params {
 		if p.Group != group {
 			group = p.Group
-			fmt.Fprintf(w, "  %s\n", group)
+			report.SafePrintf(w, "  %s\n", group)
 		}
-		fmt.Fprintf(w, "    %-22s %-23s %s\n", p.Key, p.Name, rec.Classes[p.Key])
+		report.SafePrintf(w, "    %-22s %-23s %s\n", p.Key, p.Name, rec.Classes[p.Key])
 	}
 	for _, p := range rec.Problems {
-		fmt.Fprintf(w, "  note: %s (scored 0)\n", p)
+		report.SafePrintf(w, "  note: %s (scored 0)\n", p)
 	}
 	fmt.Fprintln(w, "score: mean of open 1, partial 0.5, closed or blank 0 over the twelve parameters")
 }

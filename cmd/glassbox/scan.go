@@ -65,7 +65,13 @@ and what is missing.
 
 Formats: text (default; colour only on a terminal, NO_COLOR honoured), json (the
 glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) and markdown
-(the whole report with the explanation, for pull requests and wikis).`,
+(the whole report with the explanation, for pull requests and wikis), html (one
+self-contained page: the spectrum drawn with where the release sits and what holds it back,
+every framework, the evidence with excerpts; no scripts or external assets, light and dark,
+prints well) and sarif (SARIF 2.1.0
+for GitHub code scanning: one result per finding and per failed G7 criterion, at the card
+line, licence lines or weights file it cites; paths are relative to the current folder when
+TARGET is a relative directory inside it, else to the scanned root).`,
 		Example: `  glassbox scan ./examples/open-weights
   glassbox scan hf:allenai/OLMo-2-1124-7B
   glassbox scan gh:acme/tiny-model@v1.0
@@ -74,14 +80,15 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) a
   glassbox scan ./my-model --format json --output report.json
   glassbox scan ./my-model --explain
   glassbox scan hf:acme/model --format markdown --output report.md
-  glassbox scan examples/* -v`,
+  glassbox scan examples/*-* -v
+  glassbox scan models/tiny --format sarif -o glassbox.sarif`,
 		Args: minArgs(1, "at least one TARGET (a model directory or snapshot file)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format == "md" {
 				format = "markdown"
 			}
-			if format != "text" && format != "json" && format != "markdown" {
-				return usageErr("scan: unknown --format %q (text, json or markdown)", format)
+			if format != "text" && format != "json" && format != "markdown" && format != "sarif" && format != "html" {
+				return usageErr("scan: unknown --format %q (text, json, markdown, html or sarif)", format)
 			}
 			var as []*assess.Assessment
 			for _, t := range args {
@@ -102,6 +109,10 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) a
 				err = report.JSONMany(w, as)
 			case format == "markdown":
 				err = report.MarkdownMany(w, as)
+			case format == "html":
+				err = report.HTML(w, as)
+			case format == "sarif":
+				err = report.SARIF(w, as, report.SARIFOptions{Version: version, Roots: sarifRoots(args)})
 			default:
 				opt := report.TextOptions{Color: out == "" && colorOK(stdout), Verbose: verbose, Explain: explain}
 				for i, a := range as {
@@ -122,7 +133,7 @@ glassbox.report/v1 document of CONTRACT.md; several targets give a JSON array) a
 			return checkFailed(as)
 		},
 	}
-	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown (the markdown report always includes the --explain sections)")
+	c.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json, markdown or html (both always include the --explain sections) or sarif (SARIF 2.1.0 for code scanning)")
 	c.Flags().StringVarP(&out, "output", "o", "", "write the report to FILE instead of standard output")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every component, every fix and every evidence item")
 	c.Flags().BoolVar(&explain, "explain", false, "walk the spectrum from the bottom up (what holds and what is missing for each tier, with fixes) and detail every framework's criteria")

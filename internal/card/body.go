@@ -1,9 +1,10 @@
 package card
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // lineKind says what a body line is, for the analyses that must skip code and comments.
@@ -43,7 +44,7 @@ func (c *Card) analyseBody(lines []string, first int) {
 	c.findProseBases(bl)
 }
 
-var fenceRe = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
+var fenceRe = lazyre.New("^ {0,3}(`{3,}|~{3,})")
 
 // classify marks fenced code blocks and HTML comments. Both hide their content from
 // headings, tables and claims: a licence quoted in a code block is not the card's prose.
@@ -120,12 +121,12 @@ func stripComments(l string, inComment bool) (string, bool) {
 }
 
 var (
-	atxRe      = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*))?$`)
-	atxCloseRe = regexp.MustCompile(`(?:^|[ \t])#+[ \t]*$`)
-	setextRe   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	htmlHRe    = regexp.MustCompile(`(?i)<h([1-6])\b[^>]*>(.*?)</h[1-6]\s*>`)
-	tagRe      = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
-	listItemRe = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)`)
+	atxRe      = lazyre.New(`^ {0,3}(#{1,6})(?:[ \t]+(.*))?$`)
+	atxCloseRe = lazyre.New(`(?:^|[ \t])#+[ \t]*$`)
+	setextRe   = lazyre.New(`^ {0,3}(=+|-+)[ \t]*$`)
+	htmlHRe    = lazyre.New(`(?i)<h([1-6])\b[^>]*>(.*?)</h[1-6]\s*>`)
+	tagRe      = lazyre.New(`</?[a-zA-Z][^<>]*>`)
+	listItemRe = lazyre.New(`^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)`)
 )
 
 // maxHeadingLine bounds the length of a line read as a heading.
@@ -187,7 +188,7 @@ func (c *Card) findHeadings(bl []bodyLine) {
 
 // pseudoRe is a line that is all bold: **Text**, __Text__, <b>Text</b> or <strong>Text</strong>,
 // with an optional colon inside or after.
-var pseudoRe = regexp.MustCompile(`^(?:\*\*([^*]+)\*\*|__([^_]+)__|<(?:b|strong)>([^<]+)</(?:b|strong)>):?$`)
+var pseudoRe = lazyre.New(`^(?:\*\*([^*]+)\*\*|__([^_]+)__|<(?:b|strong)>([^<]+)</(?:b|strong)>):?$`)
 
 // Limits of a pseudo-heading: a label, not a bold sentence.
 const (
@@ -221,7 +222,7 @@ func pseudoHeading(bl []bodyLine, i int) (string, bool) {
 	return cleanInline(text), true
 }
 
-var delimRowRe = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)
+var delimRowRe = lazyre.New(`^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$`)
 
 // findTables counts Markdown tables (a header row, then a delimiter row such as |---|:--:|)
 // and HTML tables, and marks their lines.
@@ -275,7 +276,7 @@ type Section struct {
 }
 
 // HeadingMatches returns a predicate for Section and Sections that matches heading text.
-func HeadingMatches(re *regexp.Regexp) func(Heading) bool {
+func HeadingMatches(re interface{ MatchString(string) bool }) func(Heading) bool {
 	return func(h Heading) bool { return re.MatchString(h.Text) }
 }
 

@@ -12,10 +12,11 @@ package card
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Card is what one model card declares, field by field, as written.
@@ -296,7 +297,7 @@ func isHubSpace(r rune) bool {
 }
 
 // yamlKeyRe is a line that reads as a YAML key ("license: mit", "tags:").
-var yamlKeyRe = regexp.MustCompile(`^[A-Za-z_][\w-]*:(?:\s|$)`)
+var yamlKeyRe = lazyre.New(`^[A-Za-z_][\w-]*:(?:\s|$)`)
 
 // unreadFrontMatter explains why a card that seems to open front matter has none the Hub
 // reads, or returns "" when it does not seem to: a rule of dashes, YAML keys, and another rule

@@ -1,11 +1,12 @@
 package card
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // An open-source claim is prose that calls the model, its release or its base "open source",
@@ -24,14 +25,14 @@ import (
 // Front matter (including the gated prompt), code blocks, HTML comments and tables are never
 // read: a quoted licence or a leaderboard's "Open-source models" row is not the card speaking.
 
-var claimRe = regexp.MustCompile(`(?i)fully[- ]open(?:[- ]?sourc[a-z]*)?|open[- ]?sourc[a-z]*`)
+var claimRe = lazyre.New(`(?i)fully[- ]open(?:[- ]?sourc[a-z]*)?|open[- ]?sourc[a-z]*`)
 
 // claimSuffixes are the endings after "open source" that are still the phrase.
 var claimSuffixes = map[string]bool{"source": true, "sourced": true, "sources": true, "sourcing": true}
 
 // comparisonRe finds a comparison earlier in the sentence: the open-source things are the
 // ones this model is measured against.
-var comparisonRe = regexp.MustCompile(`\b(?:outperform\w*|surpass\w*|beat|beats|beating|rival\w*|compar\w*|versus|vs|than|against|among|amongst|relative to|on par)\b`)
+var comparisonRe = lazyre.New(`\b(?:outperform\w*|surpass\w*|beat|beats|beating|rival\w*|compar\w*|versus|vs|than|against|among|amongst|relative to|on par)\b`)
 
 // negations before the phrase turn it around ("is not open source").
 var negations = map[string]bool{

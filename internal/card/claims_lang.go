@@ -1,9 +1,10 @@
 package card
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Two refinements of the open-source claim rule (claims.go), written as an auditor reads a card:
@@ -32,7 +33,7 @@ import (
 // name a mailbox or a site, not the release.
 
 // foreignClaimRe matches the phrase in languages other than English.
-var foreignClaimRe = regexp.MustCompile(`(?i)开源|開源|オープンソース|오픈\s?소스|c[óo]digo\s+(?:abierto|aberto)|codice\s+apert[oa]|sorgente\s+apert[oa]|source\s+ouverte?|quelloffen\p{L}*|otwartoźródłow\p{L}*|открыт\p{L}*\s+исходн\p{L}*\s+код\p{L}*|mã\s+nguồn\s+mở|açık\s+kaynak\p{L}*|sumber\s+terbuka|مفتوح(?:ة)?\s+المصدر|ओपन[\s-]?सोर्स|โอเพนซอร์ส`)
+var foreignClaimRe = lazyre.New(`(?i)开源|開源|オープンソース|오픈\s?소스|c[óo]digo\s+(?:abierto|aberto)|codice\s+apert[oa]|sorgente\s+apert[oa]|source\s+ouverte?|quelloffen\p{L}*|otwartoźródłow\p{L}*|открыт\p{L}*\s+исходн\p{L}*\s+код\p{L}*|mã\s+nguồn\s+mở|açık\s+kaynak\p{L}*|sumber\s+terbuka|مفتوح(?:ة)?\s+المصدر|ओपन[\s-]?सोर्स|โอเพนซอร์ส`)
 
 // presupposers before the phrase make the release one of the open-source things named.
 var presupposers = map[string]bool{
@@ -46,7 +47,7 @@ var presupposers = map[string]bool{
 var presupposersCJK = []string{"其他", "其它", "他の", "다른", "之一"}
 
 // foreignComparisons are comparison words that make the release the one measured against them.
-var foreignComparisons = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:supera|superior|supérieur|surpass|dépass|meilleur|mejor|miglior|rispetto|compar|confront|frente|übertr|besser|vergleich|gegenüber|превосход|лучше|сравнени|vượt|hơn|daha|lebih)|超越|优于|優於|超过|超過|相比|对比|對比|比べ|上回|능가|비교|보다`)
+var foreignComparisons = lazyre.New(`(?i)(?:^|[^\p{L}])(?:supera|superior|supérieur|surpass|dépass|meilleur|mejor|miglior|rispetto|compar|confront|frente|übertr|besser|vergleich|gegenüber|превосход|лучше|сравнени|vượt|hơn|daha|lebih)|超越|优于|優於|超过|超過|相比|对比|對比|比べ|上回|능가|비교|보다`)
 
 // modelNounsCJK and otherNounsCJK are what a CJK phrase qualifies when they follow it.
 var (

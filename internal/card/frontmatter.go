@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/yamlguard"
 )
 
@@ -181,7 +181,7 @@ func structureLines(lines []string) []bool {
 }
 
 // emptyEntryRe is a sequence entry with no value ("-", "- ", "- # note").
-var emptyEntryRe = regexp.MustCompile(`^(\s*)-\s*(?:#.*)?$`)
+var emptyEntryRe = lazyre.New(`^(\s*)-\s*(?:#.*)?$`)
 
 // fillEmptyEntries writes the null of an empty sequence entry out ("- ~"). YAML reads both
 // alike, and the Hub's library reads `tags: [x, null]` from "- x" above "- "; but the YAML
@@ -627,7 +627,7 @@ func topKey(path string) string {
 }
 
 // arxivTag matches the `arxiv:NNNN.NNNNN` tags the Hub adds for linked papers.
-var arxivTag = regexp.MustCompile(`(?i)^arxiv:\s*(` + arxivIDPattern + `)`)
+var arxivTag = lazyre.New(`(?i)^arxiv:\s*(` + arxivIDPattern + `)`)
 
 // fill sets the typed fields from the top-level values.
 func (fm *frontMatter) fill() {

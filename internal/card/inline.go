@@ -1,26 +1,27 @@
 package card
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // The inline scanner works one line at a time and in linear time (or close to it): cards are
 // untrusted input and some are megabytes long, so nothing here may rescan a line per match.
 
 var (
-	bareURLRe  = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'\x60|{}\\]+`)
-	attrRe     = regexp.MustCompile(`(?i)\s(href|src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
-	autolinkRe = regexp.MustCompile(`(?i)^<((?:https?|ftp)://[^\s<>]+)>$`)
-	linkDefRe  = regexp.MustCompile(`^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?`)
-	mdImageRe  = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLinkRe   = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	spaceRe    = regexp.MustCompile(`\s+`)
+	bareURLRe  = lazyre.New(`(?i)\b(?:https?://|www\.)[^\s<>"'\x60|{}\\]+`)
+	attrRe     = lazyre.New(`(?i)\s(href|src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
+	autolinkRe = lazyre.New(`(?i)^<((?:https?|ftp)://[^\s<>]+)>$`)
+	linkDefRe  = lazyre.New(`^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?`)
+	mdImageRe  = lazyre.New(`!\[([^\]]*)\]\([^)]*\)`)
+	mdLinkRe   = lazyre.New(`\[([^\]]*)\]\([^)]*\)`)
+	spaceRe    = lazyre.New(`\s+`)
 	// modelIDRe is inline code that names a model or a repository: one word of letters,
 	// digits and . _ - /, with a letter.
-	modelIDRe = regexp.MustCompile(`^[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?$`)
+	modelIDRe = lazyre.New(`^[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?$`)
 )
 
 // span is a part of a line that the plain text replaces.

@@ -1,10 +1,11 @@
 package card
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // ProseBase is a base model the prose names rather than the front matter: "as this model is
@@ -26,17 +27,17 @@ const maxProseBases = 20
 // A model name: a word, then an optional version ("Llama 2", "Llama-3.1", "Qwen2.5", "BLOOM").
 const proseName = `([A-Za-z][A-Za-z]*(?:[ -]?v?[0-9]+(?:\.[0-9]+)*)?)`
 
-var proseBaseRes = []*regexp.Regexp{
+var proseBaseRes = []*lazyre.Regexp{
 	// "based on Llama 2", "fine-tuned version of Llama-2", "derived from Gemma", "built on Bloom",
 	// "trained on top of Mistral", "initialised from Qwen2.5"
-	regexp.MustCompile(`(?i)\b(?:based on|built (?:on top of|on|upon)|trained on top of|fine-?tuned (?:version )?(?:of|from|on top of)|derived from|a derivative of|continued pre-?training of|initiali[sz]ed (?:from|with)(?: the weights of)?)\s+(?:the\s+|Meta(?:'s)?\s+)?` + proseName + `\b([ -]+(?:architecture|tokenizer|design|recipe)\b)?`),
+	lazyre.New(`(?i)\b(?:based on|built (?:on top of|on|upon)|trained on top of|fine-?tuned (?:version )?(?:of|from|on top of)|derived from|a derivative of|continued pre-?training of|initiali[sz]ed (?:from|with)(?: the weights of)?)\s+(?:the\s+|Meta(?:'s)?\s+)?` + proseName + `\b([ -]+(?:architecture|tokenizer|design|recipe)\b)?`),
 	// "a Bloom fine-tuned model", "a Llama-2 based model"
-	regexp.MustCompile(`(?i)\ban?\s+` + proseName + `[ -]+(?:fine-?tuned|based|derived)\s+(?:model|version|checkpoint|variant)\b`),
+	lazyre.New(`(?i)\ban?\s+` + proseName + `[ -]+(?:fine-?tuned|based|derived)\s+(?:model|version|checkpoint|variant)\b`),
 }
 
 // baseFieldRe is a "Base model: X" line of the prose (a list item, a bold label): the card's
 // own statement of its base, written outside the front matter.
-var baseFieldRe = regexp.MustCompile(`(?i)^[\s\-*+>#|_]*(?:base|parent|foundation)[ _-]?(?:model|llm|checkpoint)s?[\s*_]*[:：][\s*_]*(` +
+var baseFieldRe = lazyre.New(`(?i)^[\s\-*+>#|_]*(?:base|parent|foundation)[ _-]?(?:model|llm|checkpoint)s?[\s*_]*[:：][\s*_]*(` +
 	`[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?(?:[ -]v?[0-9]+(?:\.[0-9]+)*[A-Za-z]?)?)`)
 
 // findProseBases records the base models the prose names, at most one per line. A name
@@ -100,7 +101,7 @@ func subjectBefore(text string, off int) string {
 }
 
 // parenRe is a parenthesised aside, or an unclosed one's opening up to the end.
-var parenRe = regexp.MustCompile(`\([^()]*\)?`)
+var parenRe = lazyre.New(`\([^()]*\)?`)
 
 // Lineage only about this release. Prose lineage belongs to the release only when its sentence
 // is about the release; a card that describes a family ("the distilled X-Llama-8B is derived
@@ -122,10 +123,10 @@ var parenRe = regexp.MustCompile(`\([^()]*\)?`)
 // A "Base model: X" line is the card's own field and always the release's.
 
 var (
-	ownRe     = regexp.MustCompile(`(?i)\b(?:this|our)\s+(?:[\w-]+\s+){0,3}?(?:model|checkpoint|version|release|repository|repo|llm|adapter|variant)\b|^\W*(?:it|we|this)\b|\bhere\b`)
-	siblingRe = regexp.MustCompile(`(?i)\b(?:distill\w*|siblings?|other|smaller|larger|bigger)\b`)
-	selfRe    = regexp.MustCompile(`(?i)\b(?:this|it|its|itself|we|our|us|here)\b`)
-	nameRe    = regexp.MustCompile(`[\pL\pN][\pL\pN_.]*(?:[-/][\pL\pN_.]+)*`)
+	ownRe     = lazyre.New(`(?i)\b(?:this|our)\s+(?:[\w-]+\s+){0,3}?(?:model|checkpoint|version|release|repository|repo|llm|adapter|variant)\b|^\W*(?:it|we|this)\b|\bhere\b`)
+	siblingRe = lazyre.New(`(?i)\b(?:distill\w*|siblings?|other|smaller|larger|bigger)\b`)
+	selfRe    = lazyre.New(`(?i)\b(?:this|it|its|itself|we|our|us|here)\b`)
+	nameRe    = lazyre.New(`[\pL\pN][\pL\pN_.]*(?:[-/][\pL\pN_.]+)*`)
 )
 
 // ReleaseBases returns the prose bases whose sentence is about the release (see above). names

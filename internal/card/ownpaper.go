@@ -1,9 +1,10 @@
 package card
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // The release's own paper. A card cites many papers (its method's sources, its base model's,
@@ -32,11 +33,11 @@ const (
 )
 
 var (
-	ownHeadingRe = regexp.MustCompile(`(?i)\b(?:paper|technical report|tech report|citation|citing|cite|bibtex|publication)s?\b`)
-	paperFieldRe = regexp.MustCompile(`(?i)^[\W_]*(?:paper|technical report|tech report|report|arxiv|preprint|publication)s?(?:\s*\[optional\])?[\s*_]*[:：]`)
-	paperLabelRe = regexp.MustCompile(`(?i)^\W*(?:paper|technical report|tech report|report|arxiv|preprint|publication)(?:\s+(?:paper|link))?\W*$`)
-	ownWordsRe   = regexp.MustCompile(`(?i)\b(?:our|this model'?s|the model'?s)\s+(?:\w+\s+)?(?:paper|technical report|tech report|report|preprint|publication)\b`)
-	bibTitleRe   = regexp.MustCompile(`(?i)\btitle\s*=\s*[{"]+([^}"]*)`)
+	ownHeadingRe = lazyre.New(`(?i)\b(?:paper|technical report|tech report|citation|citing|cite|bibtex|publication)s?\b`)
+	paperFieldRe = lazyre.New(`(?i)^[\W_]*(?:paper|technical report|tech report|report|arxiv|preprint|publication)s?(?:\s*\[optional\])?[\s*_]*[:：]`)
+	paperLabelRe = lazyre.New(`(?i)^\W*(?:paper|technical report|tech report|report|arxiv|preprint|publication)(?:\s+(?:paper|link))?\W*$`)
+	ownWordsRe   = lazyre.New(`(?i)\b(?:our|this model'?s|the model'?s)\s+(?:\w+\s+)?(?:paper|technical report|tech report|report|preprint|publication)\b`)
+	bibTitleRe   = lazyre.New(`(?i)\btitle\s*=\s*[{"]+([^}"]*)`)
 )
 
 // bibEntry is what a BibTeX entry's lines share.

@@ -1,9 +1,10 @@
 package card
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // arxivIDPattern matches new-style (2307.09288, with optional version) and old-style
@@ -11,13 +12,13 @@ import (
 const arxivIDPattern = `(?:[0-9]{4}\.[0-9]{4,5}|[a-z][a-z.\-]{1,15}/[0-9]{7})(?:v[0-9]+)?`
 
 var (
-	arxivIDRe = regexp.MustCompile(arxivIDPattern)
+	arxivIDRe = lazyre.New(arxivIDPattern)
 	// Hub paper pages are keyed by arXiv id, so they count as arXiv references.
-	arxivURLRe   = regexp.MustCompile(`(?i)(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)(` + arxivIDPattern + `)`)
-	arxivTextRe  = regexp.MustCompile(`(?i)\barxiv:\s?(` + arxivIDPattern + `)`)
-	doiRe        = regexp.MustCompile(`\b(10\.[0-9]{4,9}/[^\s"'<>{}\[\]|,;]+)`)
-	bibtexRe     = regexp.MustCompile(`(?i)^\s*@(article|inproceedings|misc|techreport|report|book|inbook|incollection|conference|proceedings|phdthesis|mastersthesis|unpublished|online|software)\s*\{\s*([^,\s}]*)`)
-	techReportRe = regexp.MustCompile(`(?i)\btech(?:nical|\.)?\s+report\b`)
+	arxivURLRe   = lazyre.New(`(?i)(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/)(` + arxivIDPattern + `)`)
+	arxivTextRe  = lazyre.New(`(?i)\barxiv:\s?(` + arxivIDPattern + `)`)
+	doiRe        = lazyre.New(`\b(10\.[0-9]{4,9}/[^\s"'<>{}\[\]|,;]+)`)
+	bibtexRe     = lazyre.New(`(?i)^\s*@(article|inproceedings|misc|techreport|report|book|inbook|incollection|conference|proceedings|phdthesis|mastersthesis|unpublished|online|software)\s*\{\s*([^,\s}]*)`)
+	techReportRe = lazyre.New(`(?i)\btech(?:nical|\.)?\s+report\b`)
 )
 
 // maxBibTeXLines bounds how far a BibTeX entry is followed when its braces never balance.

@@ -1,6 +1,6 @@
 package card
 
-import "regexp"
+import "github.com/glassbox-dev/glassbox/internal/lazyre"
 
 // Card structure as people write it. Cards name their sections in many ways and at any level
 // ("## Model Architecture", "### Benchmarks", "**Training Data**" alone on a line, an HTML
@@ -36,17 +36,17 @@ const (
 // SectionKinds lists every kind, in a fixed order.
 var SectionKinds = []string{SectionArchitecture, SectionTrainingData, SectionEvaluation, SectionUses, SectionLimitations, SectionHowToUse}
 
-var sectionKindRes = map[string]*regexp.Regexp{
-	SectionArchitecture: regexp.MustCompile(`(?i)\barchitectur|\bmodel (?:details|description|structure|specifications?|overview|information|summary)\b|\btechnical (?:specifications?|details)\b|\bnetwork (?:design|structure)\b`),
-	SectionTrainingData: regexp.MustCompile(`(?i)\b(?:pre-?)?training (?:data|datasets?|corpus|corpora)\b|\bdata (?:sources?|collection|mixture|curation|composition|used)\b|^\W*(?:data|datasets?|corpus|(?:pre-?)?training)\W*$|\bdatasets? used\b`),
-	SectionEvaluation:   regexp.MustCompile(`(?i)\bevaluat|\bbenchmark|\bresults?\b|\bperformance\b|\bmetrics?\b|\bleaderboard`),
-	SectionUses:         regexp.MustCompile(`(?i)\b(?:intended |direct |downstream |out-of-scope |primary |out of scope )?uses?\b(?: cases?)?|\bapplications?\b`),
-	SectionLimitations:  regexp.MustCompile(`(?i)\blimitation|\bbias|\brisks?\b|\bethic|\bsafety\b|\bcaveats?\b`),
-	SectionHowToUse:     regexp.MustCompile(`(?i)\bhow to (?:use|get started|run|load)\b|\bget(?:ting)? started\b|\busage\b|\bquick ?start\b|\binference\b|\bexamples?\b|\binstall`),
+var sectionKindRes = map[string]*lazyre.Regexp{
+	SectionArchitecture: lazyre.New(`(?i)\barchitectur|\bmodel (?:details|description|structure|specifications?|overview|information|summary)\b|\btechnical (?:specifications?|details)\b|\bnetwork (?:design|structure)\b`),
+	SectionTrainingData: lazyre.New(`(?i)\b(?:pre-?)?training (?:data|datasets?|corpus|corpora)\b|\bdata (?:sources?|collection|mixture|curation|composition|used)\b|^\W*(?:data|datasets?|corpus|(?:pre-?)?training)\W*$|\bdatasets? used\b`),
+	SectionEvaluation:   lazyre.New(`(?i)\bevaluat|\bbenchmark|\bresults?\b|\bperformance\b|\bmetrics?\b|\bleaderboard`),
+	SectionUses:         lazyre.New(`(?i)\b(?:intended |direct |downstream |out-of-scope |primary |out of scope )?uses?\b(?: cases?)?|\bapplications?\b`),
+	SectionLimitations:  lazyre.New(`(?i)\blimitation|\bbias|\brisks?\b|\bethic|\bsafety\b|\bcaveats?\b`),
+	SectionHowToUse:     lazyre.New(`(?i)\bhow to (?:use|get started|run|load)\b|\bget(?:ting)? started\b|\busage\b|\bquick ?start\b|\binference\b|\bexamples?\b|\binstall`),
 }
 
 // usesNotHowTo keeps "how to use" and "use with transformers" out of the uses kind.
-var usesNotHowTo = regexp.MustCompile(`(?i)\bhow to use\b|\buse (?:with|the model|it)\b|\bterms of use\b`)
+var usesNotHowTo = lazyre.New(`(?i)\bhow to use\b|\buse (?:with|the model|it)\b|\bterms of use\b`)
 
 // maxKindHeading is the longest heading given a kind: a longer one is a sentence set as a
 // heading, not a section title.

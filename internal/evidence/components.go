@@ -1,11 +1,11 @@
 package evidence
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
 	"github.com/glassbox-dev/glassbox/internal/component"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
@@ -147,29 +147,29 @@ func scopeWhy(l License) string {
 // ---- name patterns, as data
 
 var (
-	codeExtRe    = regexp.MustCompile(`(?i)\.(py|ipynb|sh|rs|go|c|cc|cpp|h|hpp|cu|js|ts|jl|java|scala|lua|swift|kt|r)$`)
-	archRe       = regexp.MustCompile(`(?i)(^|/)(modell?ing[_a-z0-9]*|models?|architecture|arch|network|net|layers?|transformer|[a-z0-9]+_(model|arch|net))\.[a-z]+$|(^|/)(models?|modeling|architectures?|nn)/`)
-	trainingRe   = regexp.MustCompile(`(?i)(^|/|_)(train|training|pretrain|pre_train|finetune|fine_tune|finetuning|sft|dpo|rlhf|ppo|grpo|distill)[a-z0-9_]*\.[a-z]+$|(^|/)(train|training|finetune|finetuning|recipes)/`)
-	inferenceRe  = regexp.MustCompile(`(?i)(^|/)(inference|infer|generate|generation|predict|serve|server|serving|app|demo|chat|run_model|sample|example|quickstart|pipeline)[a-z0-9_]*\.(py|ipynb|sh|rs|go|c|cpp|js|ts|jl)$|(^|/)(inference|serving|examples?|demos?)/`)
-	evalCodeRe   = regexp.MustCompile(`(?i)(^|/|_)(eval|evaluate|evaluation|benchmark|bench|score|test_model)[a-z0-9_]*\.[a-z]+$|(^|/)(eval|evals|evaluation|benchmarks?|lm_eval)/`)
-	preprocessRe = regexp.MustCompile(`(?i)(^|/|_)(preprocess|preprocessing|prepare_data|prepare_dataset|data_prep|dataprep|tokenize|tokenise|clean|filter|dedup|deduplicate|process_data|build_dataset|make_dataset|download_data)[a-z0-9_]*\.[a-z]+$|(^|/)(data|preprocessing|data_processing|data_prep|dataprep|data_pipeline|scripts/data)/`)
-	supportRe    = regexp.MustCompile(`(?i)(^|/)(tokenizer\.json|tokenizer\.model|tokenizer_config\.json|special_tokens_map\.json|vocab\.(json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model|[a-z0-9_.-]*\.tiktoken|requirements[a-z0-9_.-]*\.txt|setup\.py|setup\.cfg|pyproject\.toml|environment\.ya?ml|pipfile|cargo\.toml|go\.mod|package\.json|cmakelists\.txt)$`)
-	dataFileRe   = regexp.MustCompile(`(?i)\.(parquet|jsonl|jsonl\.gz|json\.gz|arrow|csv|tsv|tfrecord|txt\.gz|zst|webdataset|tar)$`)
-	dataDirRe    = regexp.MustCompile(`(?i)(^|/)(data|dataset|datasets|corpus|training_data|train_data)/`)
-	evalDataRe   = regexp.MustCompile(`(?i)(^|/)(eval|evals|evaluation|benchmarks?|test|tests|testset|test_data|eval_data|validation)[/_.-]`)
-	sampleRe     = regexp.MustCompile(`(?i)(^|/)(samples?|sample_outputs?|outputs?|generations?|generated|gallery)/|(^|/)(sample|example)_?outputs?[a-z0-9_.-]*$`)
-	metadataRe   = regexp.MustCompile(`(?i)(^|/)(config\.json|generation_config\.json|params\.json|model_index\.json|adapter_config\.json|preprocessor_config\.json|hyperparams?\.(json|ya?ml)|model_config\.(json|ya?ml))$`)
-	datacardRe   = regexp.MustCompile(`(?i)(^|/)(data[_-]?card|datasheet|dataset[_-]?card|data[_-]?statement)[a-z0-9_.-]*\.(md|txt|pdf|html)$`)
-	techReportRe = regexp.MustCompile(`(?i)(tech(nical)?[_ -]?report)[a-z0-9_.-]*\.pdf$`)
-	paperRe      = regexp.MustCompile(`(?i)\.pdf$`)
-	evalResRe    = regexp.MustCompile(`(?i)(^|/)(eval_results?|results?|evaluation_results?|metrics|scores)[a-z0-9_.-]*\.(json|csv|md|tsv|ya?ml)$|(^|/)\.eval_results/`)
+	codeExtRe    = lazyre.New(`(?i)\.(py|ipynb|sh|rs|go|c|cc|cpp|h|hpp|cu|js|ts|jl|java|scala|lua|swift|kt|r)$`)
+	archRe       = lazyre.New(`(?i)(^|/)(modell?ing[_a-z0-9]*|models?|architecture|arch|network|net|layers?|transformer|[a-z0-9]+_(model|arch|net))\.[a-z]+$|(^|/)(models?|modeling|architectures?|nn)/`)
+	trainingRe   = lazyre.New(`(?i)(^|/|_)(train|training|pretrain|pre_train|finetune|fine_tune|finetuning|sft|dpo|rlhf|ppo|grpo|distill)[a-z0-9_]*\.[a-z]+$|(^|/)(train|training|finetune|finetuning|recipes)/`)
+	inferenceRe  = lazyre.New(`(?i)(^|/)(inference|infer|generate|generation|predict|serve|server|serving|app|demo|chat|run_model|sample|example|quickstart|pipeline)[a-z0-9_]*\.(py|ipynb|sh|rs|go|c|cpp|js|ts|jl)$|(^|/)(inference|serving|examples?|demos?)/`)
+	evalCodeRe   = lazyre.New(`(?i)(^|/|_)(eval|evaluate|evaluation|benchmark|bench|score|test_model)[a-z0-9_]*\.[a-z]+$|(^|/)(eval|evals|evaluation|benchmarks?|lm_eval)/`)
+	preprocessRe = lazyre.New(`(?i)(^|/|_)(preprocess|preprocessing|prepare_data|prepare_dataset|data_prep|dataprep|tokenize|tokenise|clean|filter|dedup|deduplicate|process_data|build_dataset|make_dataset|download_data)[a-z0-9_]*\.[a-z]+$|(^|/)(data|preprocessing|data_processing|data_prep|dataprep|data_pipeline|scripts/data)/`)
+	supportRe    = lazyre.New(`(?i)(^|/)(tokenizer\.json|tokenizer\.model|tokenizer_config\.json|special_tokens_map\.json|vocab\.(json|txt)|merges\.txt|spiece\.model|sentencepiece\.bpe\.model|[a-z0-9_.-]*\.tiktoken|requirements[a-z0-9_.-]*\.txt|setup\.py|setup\.cfg|pyproject\.toml|environment\.ya?ml|pipfile|cargo\.toml|go\.mod|package\.json|cmakelists\.txt)$`)
+	dataFileRe   = lazyre.New(`(?i)\.(parquet|jsonl|jsonl\.gz|json\.gz|arrow|csv|tsv|tfrecord|txt\.gz|zst|webdataset|tar)$`)
+	dataDirRe    = lazyre.New(`(?i)(^|/)(data|dataset|datasets|corpus|training_data|train_data)/`)
+	evalDataRe   = lazyre.New(`(?i)(^|/)(eval|evals|evaluation|benchmarks?|test|tests|testset|test_data|eval_data|validation)[/_.-]`)
+	sampleRe     = lazyre.New(`(?i)(^|/)(samples?|sample_outputs?|outputs?|generations?|generated|gallery)/|(^|/)(sample|example)_?outputs?[a-z0-9_.-]*$`)
+	metadataRe   = lazyre.New(`(?i)(^|/)(config\.json|generation_config\.json|params\.json|model_index\.json|adapter_config\.json|preprocessor_config\.json|hyperparams?\.(json|ya?ml)|model_config\.(json|ya?ml))$`)
+	datacardRe   = lazyre.New(`(?i)(^|/)(data[_-]?card|datasheet|dataset[_-]?card|data[_-]?statement)[a-z0-9_.-]*\.(md|txt|pdf|html)$`)
+	techReportRe = lazyre.New(`(?i)(tech(nical)?[_ -]?report)[a-z0-9_.-]*\.pdf$`)
+	paperRe      = lazyre.New(`(?i)\.pdf$`)
+	evalResRe    = lazyre.New(`(?i)(^|/)(eval_results?|results?|evaluation_results?|metrics|scores)[a-z0-9_.-]*\.(json|csv|md|tsv|ya?ml)$|(^|/)\.eval_results/`)
 
-	sampleHeadRe   = regexp.MustCompile(`(?i)(sample|example) (model )?outputs?|^samples$|generated (samples|examples|images)|^gallery$`)
-	intermediateMd = regexp.MustCompile(`(?i)intermediate checkpoints?|revision\s*=\s*["']step\d+|checkpoints? (at|for) every|training checkpoints`)
+	sampleHeadRe   = lazyre.New(`(?i)(sample|example) (model )?outputs?|^samples$|generated (samples|examples|images)|^gallery$`)
+	intermediateMd = lazyre.New(`(?i)intermediate checkpoints?|revision\s*=\s*["']step\d+|checkpoints? (at|for) every|training checkpoints`)
 )
 
 // filesMatching finds release files whose path matches re.
-func filesMatching(re *regexp.Regexp) func(*view) []found {
+func filesMatching(re *lazyre.Regexp) func(*view) []found {
 	return func(v *view) []found {
 		var out []found
 		for _, f := range v.files {
@@ -182,7 +182,7 @@ func filesMatching(re *regexp.Regexp) func(*view) []found {
 }
 
 // codeFiles finds source files whose path matches re.
-func codeFiles(re *regexp.Regexp) func(*view) []found {
+func codeFiles(re *lazyre.Regexp) func(*view) []found {
 	return func(v *view) []found {
 		var out []found
 		for _, f := range v.files {
@@ -244,7 +244,7 @@ func (v *view) intermediateParameters() []found {
 }
 
 // bodyMatch finds the first card body line matching re.
-func (v *view) bodyMatch(re *regexp.Regexp) []found {
+func (v *view) bodyMatch(re *lazyre.Regexp) []found {
 	if v.card.Body == "" {
 		return nil
 	}
@@ -258,7 +258,7 @@ func (v *view) bodyMatch(re *regexp.Regexp) []found {
 }
 
 // section finds card headings matching re whose section has at least minLen characters of text.
-func (v *view) section(re *regexp.Regexp, minLen int, needTable bool) []found {
+func (v *view) section(re *lazyre.Regexp, minLen int, needTable bool) []found {
 	var out []found
 	for _, h := range v.card.Headings {
 		if !re.MatchString(strings.TrimSpace(h.Text)) {

@@ -2,12 +2,12 @@ package evidence
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // This file holds the detectors behind the EU AI Act's open-source exemption (Article 53(2)):
@@ -77,23 +77,23 @@ var (
 	// tokenStmtRe finds "2T tokens", "1.5 trillion tokens", "15T+ tokens", "a 4T-token corpus",
 	// "2,000,000,000,000 training tokens". The figure must not follow a letter, digit, dot or
 	// comma, so "v1.5" or "3,5" do not start one.
-	tokenStmtRe = regexp.MustCompile(`(?i)(?:^|[^\w.,])` + approx + numPat + `\s*` + unitPat + `(\+)?(?:\s+|-)?` +
+	tokenStmtRe = lazyre.New(`(?i)(?:^|[^\w.,])` + approx + numPat + `\s*` + unitPat + `(\+)?(?:\s+|-)?` +
 		`(?:(?:training|pre-?training|unique|total|text|data|high-quality|seen)\s+)?tokens?\b`)
 	// tokenValueRe reads a value cell or field: "4T", "2 trillion", "1.5e12", "15T+".
-	tokenValueRe = regexp.MustCompile(`(?i)^\s*` + approx + `(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:e\+?\d{1,2})?)\s*` + unitPat + `\s*\+?\s*(?:tokens?)?(?:$|[\s(,;])`)
+	tokenValueRe = lazyre.New(`(?i)^\s*` + approx + `(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:e\+?\d{1,2})?)\s*` + unitPat + `\s*\+?\s*(?:tokens?)?(?:$|[\s(,;])`)
 	// trainCueRe: the sentence speaks of training, so the figure is a training token count.
-	trainCueRe = regexp.MustCompile(`(?i)\b(?:trained|training|train|pre-?train\w*|corpus|corpora|dataset|data|seen|saw|consumed)\b`)
+	trainCueRe = lazyre.New(`(?i)\b(?:trained|training|train|pre-?train\w*|corpus|corpora|dataset|data|seen|saw|consumed)\b`)
 	// notTrainingBeforeRe: the words just before the figure make it a context window, a
 	// vocabulary, a batch or a limit.
-	notTrainingBeforeRe = regexp.MustCompile(`(?i)\b(?:context|window|sequence|seq|vocab\w*|tokeni[sz]er\w*|max\w*|length|limit|batch|up to)\W+(?:(?:of|size|is|to|with|a|an|the|up|length)\W+)*$`)
+	notTrainingBeforeRe = lazyre.New(`(?i)\b(?:context|window|sequence|seq|vocab\w*|tokeni[sz]er\w*|max\w*|length|limit|batch|up to)\W+(?:(?:of|size|is|to|with|a|an|the|up|length)\W+)*$`)
 	// notTrainingAfterRe: the same, for the words just after ("1M-token context window").
-	notTrainingAfterRe = regexp.MustCompile(`(?i)^\W{0,3}(?:context|window|sequence|per\b|/|vocab|batch|limit|long\b|input|output|prompt)`)
+	notTrainingAfterRe = lazyre.New(`(?i)^\W{0,3}(?:context|window|sequence|per\b|/|vocab|batch|limit|long\b|input|output|prompt)`)
 	// afterCueRe: "2T tokens of training data", "2T tokens from the pretraining mix".
-	afterCueRe = regexp.MustCompile(`(?i)^\s+(?:of|from|during|in)\b`)
+	afterCueRe = lazyre.New(`(?i)^\s+(?:of|from|during|in)\b`)
 	// tokenKeyCellRe is a table cell or list label that names the training token count.
-	tokenKeyCellRe = regexp.MustCompile(`(?i)^(?:#\s*|num(?:ber of)?\s+|total\s+)?(?:(?:pre-?)?train(?:ing|ed)?\s+tokens?|tokens?\s+(?:seen|trained|used)|(?:pre-?)?training\s+(?:data|corpus)\s+(?:size|tokens)(?:\s*\(tokens\))?|tokens)$`)
+	tokenKeyCellRe = lazyre.New(`(?i)^(?:#\s*|num(?:ber of)?\s+|total\s+)?(?:(?:pre-?)?train(?:ing|ed)?\s+tokens?|tokens?\s+(?:seen|trained|used)|(?:pre-?)?training\s+(?:data|corpus)\s+(?:size|tokens)(?:\s*\(tokens\))?|tokens)$`)
 	// tokenLabelRe finds "Training tokens: 4T" in a list or a sentence.
-	tokenLabelRe = regexp.MustCompile(`(?i)(?:^|[^\w])((?:pre-?)?training tokens|tokens (?:seen|trained))\W{0,4}[:=]\W{0,4}`)
+	tokenLabelRe = lazyre.New(`(?i)(?:^|[^\w])((?:pre-?)?training tokens|tokens (?:seen|trained))\W{0,4}[:=]\W{0,4}`)
 )
 
 // unitScale is the multiplier of each unit word.
@@ -336,7 +336,7 @@ func tableTokens(rows []string) (tokens int64, at int, ok bool) {
 	return 0, 0, false
 }
 
-var delimCellRe = regexp.MustCompile(`^:?-+:?$`)
+var delimCellRe = lazyre.New(`^:?-+:?$`)
 
 func isDelimiterRow(l string) bool {
 	c := cells(l)
@@ -386,19 +386,19 @@ func HumanTokens(n int64) string {
 // come last.
 var usageRules = []struct {
 	kind string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{UsageLimitations, regexp.MustCompile(`(?i)\blimitations?\b|\bbias(es)?\b|\brisks?\b|\bknown issues\b`)},
-	{UsageHowTo, regexp.MustCompile(`(?i)\bhow to (use|run|get started)\b|\bquick ?start\b|\bgetting started\b|^usage\b|\busage( examples?| guide| instructions)?$|\binference\b|\bintegrat(e|ion)\b|\bexample usage\b|\bcode examples?\b`)},
-	{UsageModalities, regexp.MustCompile(`(?i)\binputs?\b.*\boutputs?\b|\bmodalit(y|ies)\b`)},
-	{UsageUses, regexp.MustCompile(`(?i)^(\d+(\.\d+)*\.?\s*)?uses$|\bintended (use|uses|use cases|purpose)\b|\b(direct|downstream|out[- ]of[- ]scope|primary|recommended|prohibited|misuse and out-of-scope) uses?\b|\buse cases\b|\bcapabilities\b`)},
+	{UsageLimitations, lazyre.New(`(?i)\blimitations?\b|\bbias(es)?\b|\brisks?\b|\bknown issues\b`)},
+	{UsageHowTo, lazyre.New(`(?i)\bhow to (use|run|get started)\b|\bquick ?start\b|\bgetting started\b|^usage\b|\busage( examples?| guide| instructions)?$|\binference\b|\bintegrat(e|ion)\b|\bexample usage\b|\bcode examples?\b`)},
+	{UsageModalities, lazyre.New(`(?i)\binputs?\b.*\boutputs?\b|\bmodalit(y|ies)\b`)},
+	{UsageUses, lazyre.New(`(?i)^(\d+(\.\d+)*\.?\s*)?uses$|\bintended (use|uses|use cases|purpose)\b|\b(direct|downstream|out[- ]of[- ]scope|primary|recommended|prohibited|misuse and out-of-scope) uses?\b|\buse cases\b|\bcapabilities\b`)},
 }
 
 // notUsageRe: headings about terms, not use.
-var notUsageRe = regexp.MustCompile(`(?i)licen[cs]e|terms|policy|citation|acknowledg`)
+var notUsageRe = lazyre.New(`(?i)licen[cs]e|terms|policy|citation|acknowledg`)
 
 // placeholderRe: the text the Hub's card template leaves in sections nobody filled.
-var placeholderRe = regexp.MustCompile(`(?i)\[more information needed\]|<!--.*?-->`)
+var placeholderRe = lazyre.New(`(?i)\[more information needed\]|<!--.*?-->`)
 
 // minUsageText is the least section text that says something (a sentence, not "TBD").
 const minUsageText = 40

@@ -1,10 +1,10 @@
 package evidence
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Data Information, judged by substance.
@@ -91,18 +91,18 @@ func (d DataInfo) Missing() []string {
 // dataElementRules say, per element, what a line of a data description must contain.
 var dataElementRules = []struct {
 	name string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{ElemSources, regexp.MustCompile(`(?i)https?://|\]\(|huggingface\.co/datasets/|\b(the pile|common ?crawl|c4|refinedweb|redpajama|dolma|fineweb|slimpajama|the stack|starcoderdata|wikipedia|wikitext|bookcorpus|books3|project gutenberg|openwebtext|laion[-\w]*|coyo[-\w]*|cc12m|conceptual captions|imagenet|ms ?coco|librispeech|common voice|mc4|oscar|roots|stackexchange|arxiv|pubmed|openassistant|ultrachat|sharegpt|alpaca|dolly|flan)\b`)},
-	{ElemScope, regexp.MustCompile(`(?i)\d[\d.,]*\s*(k|m|b|t|g|gi|ti|thousand|million|billion|trillion)?\s*(tokens|documents|docs|words|images|image-text pairs|pairs|hours|samples|examples|instructions|conversations|sentences|gib|gb|tib|tb)\b|\b\d+\s+(natural )?languages\b|\bmultilingual\b|\b(in|of) (english|chinese|french|german|spanish)\b|\bcut-?off\b|\b(19|20)\d\d\s*(-|–|to)\s*(19|20)\d\d\b|\bdomains?\b|\bcategories\b`)},
-	{ElemCollection, regexp.MustCompile(`(?i)\bcrawl|\bscrap(ed|ing)\b|\bcollect(ed|ion|ing)\b|\bgathered\b|\bsourced\b|\bobtained\b|\bselect(ed|ion)\b|\bsampl(ed|ing)\b|\bcurat(ed|ion)\b|\bprovenance\b|\bmixture\b|\bproportions?\b|\bupsampl|\bcreated (by|for|specifically)\b|\bcompiled\b|\blicensed from\b`)},
-	{ElemProcessing, regexp.MustCompile(`(?i)\bfilter(ed|ing|s)?\b|\bde-?dup(licat\w*)?\b|\bclean(ed|ing)\b|\bquality (classifier|filter|score)|\bheuristic|\btoxic|\bpii\b|personally identifiable|\bdecontaminat|\bremov(ed|al|ing)\b|\bnormali[sz](ed|ation)\b|\bpre-?process(ed|ing)\b|\blanguage identification\b|\bblocklist|\bnsfw\b`)},
-	{ElemLabelling, regexp.MustCompile(`(?i)\bannotat(ed|ion|ors?)\b|\blabel(l)?(ed|ing|ers)\b|\bhuman (feedback|preference|rat(ers|ings))\b|\bpreference (data|pairs)\b|\bcrowd-?(sourc|work)|\braters?\b`)},
+	{ElemSources, lazyre.New(`(?i)https?://|\]\(|huggingface\.co/datasets/|\b(the pile|common ?crawl|c4|refinedweb|redpajama|dolma|fineweb|slimpajama|the stack|starcoderdata|wikipedia|wikitext|bookcorpus|books3|project gutenberg|openwebtext|laion[-\w]*|coyo[-\w]*|cc12m|conceptual captions|imagenet|ms ?coco|librispeech|common voice|mc4|oscar|roots|stackexchange|arxiv|pubmed|openassistant|ultrachat|sharegpt|alpaca|dolly|flan)\b`)},
+	{ElemScope, lazyre.New(`(?i)\d[\d.,]*\s*(k|m|b|t|g|gi|ti|thousand|million|billion|trillion)?\s*(tokens|documents|docs|words|images|image-text pairs|pairs|hours|samples|examples|instructions|conversations|sentences|gib|gb|tib|tb)\b|\b\d+\s+(natural )?languages\b|\bmultilingual\b|\b(in|of) (english|chinese|french|german|spanish)\b|\bcut-?off\b|\b(19|20)\d\d\s*(-|–|to)\s*(19|20)\d\d\b|\bdomains?\b|\bcategories\b`)},
+	{ElemCollection, lazyre.New(`(?i)\bcrawl|\bscrap(ed|ing)\b|\bcollect(ed|ion|ing)\b|\bgathered\b|\bsourced\b|\bobtained\b|\bselect(ed|ion)\b|\bsampl(ed|ing)\b|\bcurat(ed|ion)\b|\bprovenance\b|\bmixture\b|\bproportions?\b|\bupsampl|\bcreated (by|for|specifically)\b|\bcompiled\b|\blicensed from\b`)},
+	{ElemProcessing, lazyre.New(`(?i)\bfilter(ed|ing|s)?\b|\bde-?dup(licat\w*)?\b|\bclean(ed|ing)\b|\bquality (classifier|filter|score)|\bheuristic|\btoxic|\bpii\b|personally identifiable|\bdecontaminat|\bremov(ed|al|ing)\b|\bnormali[sz](ed|ation)\b|\bpre-?process(ed|ing)\b|\blanguage identification\b|\bblocklist|\bnsfw\b`)},
+	{ElemLabelling, lazyre.New(`(?i)\bannotat(ed|ion|ors?)\b|\blabel(l)?(ed|ing|ers)\b|\bhuman (feedback|preference|rat(ers|ings))\b|\bpreference (data|pairs)\b|\bcrowd-?(sourc|work)|\braters?\b`)},
 }
 
 // dataSectionRe matches the headings of sections that describe training data: data headings,
 // and the pre-training sections of cards that describe their data there.
-var dataSectionRe = regexp.MustCompile(`(?i)(training|pre-?training|fine-?tuning|instruction|tuning) (data|dataset|corpus|corpora|mixture|mix)|\bdata ?(sets?|card|sheet|sources?|collection|processing|preprocessing|curation|composition|statement|mixture)\b|^(the )?(training )?data$|^pre-?training$|^training (details|procedure|setup)$|^corpus$|datasheet`)
+var dataSectionRe = lazyre.New(`(?i)(training|pre-?training|fine-?tuning|instruction|tuning) (data|dataset|corpus|corpora|mixture|mix)|\bdata ?(sets?|card|sheet|sources?|collection|processing|preprocessing|curation|composition|statement|mixture)\b|^(the )?(training )?data$|^pre-?training$|^training (details|procedure|setup)$|^corpus$|datasheet`)
 
 // dataInfo judges how substantively the card's data sections, data card files and the card's
 // `datasets` field describe the training data.

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
@@ -198,10 +198,10 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // ---- artifacts and parameter count
 
-var shardRe = regexp.MustCompile(`-(\d{3,5})-of-(\d{3,5})`)
+var shardRe = lazyre.New(`-(\d{3,5})-of-(\d{3,5})`)
 
 // intermediateRe matches folders and names of checkpoints saved during training.
-var intermediateRe = regexp.MustCompile(`(?i)(^|/)(checkpoints?|ckpts?|intermediate|checkpoint[-_]?\d+|step[-_]?\d+|iter[-_]?\d+|global_step\d+|epoch[-_]?\d+)(/|\.|_|-|$)`)
+var intermediateRe = lazyre.New(`(?i)(^|/)(checkpoints?|ckpts?|intermediate|checkpoint[-_]?\d+|step[-_]?\d+|iter[-_]?\d+|global_step\d+|epoch[-_]?\d+)(/|\.|_|-|$)`)
 
 func (v *view) artifacts() {
 	groups := map[string]int64{}
@@ -263,7 +263,7 @@ func (v *view) artifacts() {
 
 // auxiliaryDirRe matches the folders of helpers that ship beside a model: safety checkers,
 // watermark and NSFW detectors.
-var auxiliaryDirRe = regexp.MustCompile(`(?i)(^|/)[^/]*(safety[_-]?checker|watermark|nsfw|detection|detector)[^/]*/`)
+var auxiliaryDirRe = lazyre.New(`(?i)(^|/)[^/]*(safety[_-]?checker|watermark|nsfw|detection|detector)[^/]*/`)
 
 // auxiliary reports whether the weights file at p belongs to a helper rather than the model: it
 // lives in a safety-checker or detector folder, or it is a NumPy array inside a code package (a

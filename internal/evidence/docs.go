@@ -1,10 +1,10 @@
 package evidence
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Documentation topics the OSAI index asks about and that no MOF component names on its own
@@ -43,36 +43,36 @@ type Publication struct {
 // Architecture:** an auto-regressive language model that uses an optimized transformer
 // architecture…", the label followed by a sentence naming how the network is built. A label
 // with a word or two after it ("Architecture: decoder") is not documentation.
-var archStatementRe = regexp.MustCompile(`(?i)^\W*(?:model )?architecture\W*:?\W*\s+\S.{40,}\b(?:transformer|attention|decoder|encoder|layers?|experts?|mixture|auto-?regressive|convolution\w*|diffusion|u-?net|recurrent|state[- ]space|embedding)\b`)
+var archStatementRe = lazyre.New(`(?i)^\W*(?:model )?architecture\W*:?\W*\s+\S.{40,}\b(?:transformer|attention|decoder|encoder|layers?|experts?|mixture|auto-?regressive|convolution\w*|diffusion|u-?net|recurrent|state[- ]space|embedding)\b`)
 
 // docRule finds one topic: card headings whose section says enough, and, failing those, a card
 // line that states the topic outright.
 type docRule struct {
 	topic   string
-	heading *regexp.Regexp
+	heading *lazyre.Regexp
 	minLen  int
-	line    *regexp.Regexp
+	line    *lazyre.Regexp
 }
 
 var docRules = []docRule{
 	{TopicHardware,
-		regexp.MustCompile(`(?i)hardware|compute infrastructure|^infrastructure$|^compute$|training (setup|cluster|infrastructure|environment)`), 30,
-		regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(x|×)?\s*(nvidia\s+)?(a100|h100|h200|h800|a800|v100|b200|gh200|mi250x?|mi300x?|tpu\s?v\d+\w*)\b|\b\d[\d,.]*\s+(gpus|tpus|accelerators|nodes)\b|\b(gpu|tpu)[- ]hours\b`)},
+		lazyre.New(`(?i)hardware|compute infrastructure|^infrastructure$|^compute$|training (setup|cluster|infrastructure|environment)`), 30,
+		lazyre.New(`(?i)\b\d[\d,.]*\s*(x|×)?\s*(nvidia\s+)?(a100|h100|h200|h800|a800|v100|b200|gh200|mi250x?|mi300x?|tpu\s?v\d+\w*)\b|\b\d[\d,.]*\s+(gpus|tpus|accelerators|nodes)\b|\b(gpu|tpu)[- ]hours\b`)},
 	{TopicArchitecture,
-		regexp.MustCompile(`(?i)architecture|model (structure|design)`), 30,
+		lazyre.New(`(?i)architecture|model (structure|design)`), 30,
 		// One "Architecture: a decoder" line is a label, not documentation; the sizes are.
-		regexp.MustCompile(`(?i)^\|?\s*(\*\*)?(number of layers|num[_ ]layers|n_layers|layers|hidden size|hidden dimension|d_model|attention heads|number of heads)(\*\*)?\s*\|\s*\d`)},
+		lazyre.New(`(?i)^\|?\s*(\*\*)?(number of layers|num[_ ]layers|n_layers|layers|hidden size|hidden dimension|d_model|attention heads|number of heads)(\*\*)?\s*\|\s*\d`)},
 	{TopicTraining,
-		regexp.MustCompile(`(?i)^(pre-?)?training( (details|procedure|process|recipe|setup|hyper-?parameters))?$|training (procedure|details|recipe|process)`), 120, nil},
+		lazyre.New(`(?i)^(pre-?)?training( (details|procedure|process|recipe|setup|hyper-?parameters))?$|training (procedure|details|recipe|process)`), 120, nil},
 	{TopicTuning,
-		regexp.MustCompile(`(?i)fine-?tun|instruction[- ]tun|post-?training|alignment|\b(rlhf|dpo|sft)\b`), 120, nil},
+		lazyre.New(`(?i)fine-?tun|instruction[- ]tun|post-?training|alignment|\b(rlhf|dpo|sft)\b`), 120, nil},
 	{TopicCode,
-		regexp.MustCompile(`(?i)reproduc|how to (train|fine-?tune|pre-?train)|training (code|scripts?)|train(ing)? (your own|from scratch)`), 60, nil},
+		lazyre.New(`(?i)reproduc|how to (train|fine-?tune|pre-?train)|training (code|scripts?)|train(ing)? (your own|from scratch)`), 60, nil},
 }
 
 // docFileRe matches documentation files beside the card: a docs folder, guides named after
 // training or reproduction, and READMEs of code folders.
-var docFileRe = regexp.MustCompile(`(?i)(^|/)docs?/.+\.(md|rst|txt|html)$|(^|/)[a-z0-9_-]*(train|tun|reproduc|recipe|howto|how_to|guide)[a-z0-9_-]*\.(md|rst)$|.+/readme\.(md|rst)$`)
+var docFileRe = lazyre.New(`(?i)(^|/)docs?/.+\.(md|rst|txt|html)$|(^|/)[a-z0-9_-]*(train|tun|reproduc|recipe|howto|how_to|guide)[a-z0-9_-]*\.(md|rst)$|.+/readme\.(md|rst)$`)
 
 // docs records the documentation topics the card and documentation files cover, and the
 // peer-reviewed publications the card cites.
@@ -143,10 +143,10 @@ var venueDOIs = []struct{ prefix, venue string }{
 }
 
 // preprintVenueRe matches BibTeX venues that are preprint servers, not reviewed venues.
-var preprintVenueRe = regexp.MustCompile(`(?i)arxiv|corr|preprint|biorxiv|ssrn|techreport|technical report`)
+var preprintVenueRe = lazyre.New(`(?i)arxiv|corr|preprint|biorxiv|ssrn|techreport|technical report`)
 
 // bibVenueRe finds a BibTeX entry's booktitle or journal.
-var bibVenueRe = regexp.MustCompile(`(?i)^\s*(booktitle|journal)\s*=\s*[{"]+\s*([^}"]*)`)
+var bibVenueRe = lazyre.New(`(?i)^\s*(booktitle|journal)\s*=\s*[{"]+\s*([^}"]*)`)
 
 func (v *view) publications() {
 	seen := map[string]bool{}

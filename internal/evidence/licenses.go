@@ -2,18 +2,18 @@ package evidence
 
 import (
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 )
 
 // licenceFileRe matches the names licence files go by; the suffix says what they cover.
-var licenceFileRe = regexp.MustCompile(`(?i)^(?:(model|weights?|code|data|docs?)[-_ .]?)?(licen[sc]e|copying)(?:[-_ .](.*?))?(?:\.(?:md|txt|rst|markdown))?$`)
+var licenceFileRe = lazyre.New(`(?i)^(?:(model|weights?|code|data|docs?)[-_ .]?)?(licen[sc]e|copying)(?:[-_ .](.*?))?(?:\.(?:md|txt|rst|markdown))?$`)
 
 // policyFileRe matches acceptable-use and prohibited-use policy files.
-var policyFileRe = regexp.MustCompile(`(?i)^(use[-_ ]?policy|acceptable[-_ ]?use[-_ ]?policy|prohibited[-_ ]?use[-_ ]?policy|responsible[-_ ]?use[-_ ]?policy|aup)(\.md|\.txt)?$`)
+var policyFileRe = lazyre.New(`(?i)^(use[-_ ]?policy|acceptable[-_ ]?use[-_ ]?policy|prohibited[-_ ]?use[-_ ]?policy|responsible[-_ ]?use[-_ ]?policy|aup)(\.md|\.txt)?$`)
 
 // scopeWords maps the word in a licence file's name to the component scope it covers.
 var scopeWords = map[string]string{
@@ -112,10 +112,30 @@ func (v *view) licenses() {
 
 // licensedUnderRe finds prose that states the release's own licence ("This model is licensed
 // under the Apache 2.0 license."), not licences mentioned in passing.
-var licensedUnderRe = regexp.MustCompile(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
+var licensedUnderRe = lazyre.New(`(?i)\b(model|weights?|parameters|this|it|repository|release|checkpoints?|code)\b([^.\n]{0,60}?)\b(?:licen[sc]ed|released|distributed|available|made available)\s+under\s+(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?([A-Za-z][A-Za-z0-9 .+\-]{1,60}?)(?:\s+licen[sc]e(?:\s+agreement)?)?(?:[.,;:()\[]|\s+\(|$)`)
 
 // thirdPartyRe matches the lines that introduce notices for bundled third-party components.
-var thirdPartyRe = regexp.MustCompile(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
+var thirdPartyRe = lazyre.New(`(?i)third[- ]party|bundle[sd]?\b|vendored|\bnotices?\b|portions of (this|the)|(includes|contains|incorporates|uses) (software|code|components|the following)|dependenc(y|ies)|derived from|licen[cs]es? (of|for) (other|included|bundled)`)
+
+// fileModelTerms reports whether a licence file covering the whole release or its weights holds
+// model terms (Llama, Gemma, OpenRAIL …).
+func (v *view) fileModelTerms() bool {
+	for _, l := range v.facts.Licenses {
+		if l.Source != "file" || (l.Scope != ScopeRelease && l.Scope != ScopeWeights) {
+			continue
+		}
+		if e, ok := v.cat.ByID(l.Expression); ok && e.Kind == license.KindModel {
+			return true
+		}
+	}
+	return false
+}
+
+// openCodeLicence reports whether id is an open software licence of the catalogue.
+func (v *view) openCodeLicence(id string) bool {
+	e, ok := v.cat.ByID(id)
+	return ok && e.Kind == license.KindCode && e.Open()
+}
 
 // thirdPartyNotice reports whether the lines between two licence matches of one file (after
 // line `after`, before line `before`) introduce third-party notices.
@@ -131,8 +151,8 @@ func thirdPartyNotice(content string, after, before int) bool {
 
 // proseWeightsRe and proseCodeRe tell what the subject of a "licensed under" sentence is.
 var (
-	proseWeightsRe = regexp.MustCompile(`(?i)weight|checkpoint|parameter|differential|delta`)
-	proseCodeRe    = regexp.MustCompile(`(?i)\bcode\b|\bsource\b|\bsoftware\b`)
+	proseWeightsRe = lazyre.New(`(?i)weight|checkpoint|parameter|differential|delta`)
+	proseCodeRe    = lazyre.New(`(?i)\bcode\b|\bsource\b|\bsoftware\b`)
 )
 
 // proseScope is what a licence sentence covers, from its subject: "the weight differentials
@@ -149,7 +169,7 @@ func proseScope(subject string) string {
 }
 
 // licenceHeadingRe matches the card section where releases state their terms.
-var licenceHeadingRe = regexp.MustCompile(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
+var licenceHeadingRe = lazyre.New(`(?i)^licen[sc](e|ing)s?\b|^terms of use`)
 
 // proseLicenses reads the licence the card body states: a "licensed under X" sentence, or a
 // link to a known licence URL in the licence section. Prose counts only where nothing more
@@ -247,7 +267,7 @@ func (v *view) otherLicense(l License) License {
 	return l
 }
 
-var refUnsafe = regexp.MustCompile(`[^A-Za-z0-9.]+`)
+var refUnsafe = lazyre.New(`[^A-Za-z0-9.]+`)
 
 // refName turns free text into the idstring of a LicenseRef (letters, digits, '.', '-').
 func refName(s string) string {
@@ -296,16 +316,26 @@ func (v *view) fileLicenses() {
 			v.addLicense(License{Expression: "LicenseRef-" + refName(strings.TrimSuffix(base, path.Ext(base))) + "-unidentified", Name: "unidentified text in " + t.Path, Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}})
 			continue
 		}
+		notices := false // a third-party notice line came before this match
 		for i, m := range matches {
 			ev := v.fileEvidence(t.Path, m.Lines[0], m.Lines[1])
 			l := License{Scope: scope, Path: dir, Model: model, Why: why, Source: "file", Evidence: []string{ev}}
-			if i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0]) {
+			notices = notices || i > 0 && thirdPartyNotice(t.Content, matches[i-1].Lines[1], m.Lines[0])
+			if notices && v.openCodeLicence(m.ID) {
+				// Only open software licences are set aside as bundled components' notices: terms
+				// that restrict (or that glassbox cannot read) keep binding, so a notice can never
+				// make a release look more open than it is.
 				l.Scope, l.Why = ScopeNotice, "a third-party notice appended to "+t.Path+" for components it bundles, not the release's own terms"
 			}
 			if e, ok := v.cat.ByID(m.ID); ok {
-				if e.Kind == license.KindPolicy {
+				switch {
+				case e.Kind == license.KindPolicy:
 					// A use policy appended to a licence binds the weights like a policy file.
 					l.Scope = ScopePolicy
+				case e.Kind == license.KindModel && l.Scope == ScopeCode && why != "":
+					// Model terms in a code repository's LICENSE are about the weights, whatever
+					// the card says: they are never set aside as the code's licence.
+					l.Scope, l.Why = ScopeRelease, ""
 				}
 				v.addLicense(fromEntry(e, l))
 			} else {
@@ -435,10 +465,13 @@ func (v *view) licensesFor(scope, p string) []License {
 			rank += 2
 		}
 		switch {
-		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0:
+		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0 && !v.fileModelTerms():
 			// A sentence that licenses the weights by name governs them over a licence file
-			// beside it, which is usually the code's; the card's own field still comes first.
+			// beside it, which is usually the code's; the card's own field still comes first,
+			// and model terms in a licence file are never set aside by prose.
 			rank = 1
+		case l.Source == "prose" && l.Scope == ScopeWeights && scope == ScopeWeights && len(v.card.License) == 0:
+			rank = 0 // beside the file's model terms: both bind
 		case l.Source == "prose":
 			rank = -1 // prose speaks only where nothing formal does
 		}
@@ -505,9 +538,9 @@ func (v *view) namedFor(p string) bool {
 }
 
 var (
-	versionDotRe = regexp.MustCompile(`(\d)\.(\d)`)
-	nonAlnumRe   = regexp.MustCompile(`[^a-z0-9]+`)
-	alnumTokenRe = regexp.MustCompile(`[a-z]+|[0-9]+`)
+	versionDotRe = lazyre.New(`(\d)\.(\d)`)
+	nonAlnumRe   = lazyre.New(`[^a-z0-9]+`)
+	alnumTokenRe = lazyre.New(`[a-z]+|[0-9]+`)
 )
 
 // modelMatches reports whether a weights path names the model: the model name's letter and digit
@@ -532,7 +565,7 @@ func modelMatches(model, p string) bool {
 }
 
 // buildFileRe matches the build and packaging files at the root of a code repository.
-var buildFileRe = regexp.MustCompile(`(?i)^(setup\.py|setup\.cfg|pyproject\.toml|cmakelists\.txt|makefile|build\.bazel|build|workspace|module\.bazel|cargo\.toml|go\.mod|package\.json|meson\.build|build\.gradle|pom\.xml)$`)
+var buildFileRe = lazyre.New(`(?i)^(setup\.py|setup\.cfg|pyproject\.toml|cmakelists\.txt|makefile|build\.bazel|build|workspace|module\.bazel|cargo\.toml|go\.mod|package\.json|meson\.build|build\.gradle|pom\.xml)$`)
 
 // minRepoCodeFiles is how many source files make a folder a code repository rather than a model
 // repository with a few modelling scripts.

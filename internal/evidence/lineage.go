@@ -2,12 +2,12 @@ package evidence
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
@@ -35,7 +35,7 @@ func (v *view) lineage() {
 }
 
 // hubRepoRe reads a Hub model address: https://huggingface.co/ORG/NAME (no datasets/ or spaces/).
-var hubRepoRe = regexp.MustCompile(`^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([A-Za-z0-9][\w.-]*/[\w.-]+?)(?:\.git)?/?$`)
+var hubRepoRe = lazyre.New(`^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([A-Za-z0-9][\w.-]*/[\w.-]+?)(?:\.git)?/?$`)
 
 // ggufLineage adds the base models a GGUF header names by Hub address
 // (general.base_model.N.repo_url), for cards that declare none: llama.cpp's converter writes

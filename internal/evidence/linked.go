@@ -2,10 +2,10 @@ package evidence
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/links"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
@@ -35,7 +35,7 @@ type LinkedRepo struct {
 var roleComponent = []struct {
 	role string
 	id   component.ID
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	code bool // only source files count
 }{
 	{links.Training, component.TrainingCode, trainingRe, true},
@@ -158,7 +158,7 @@ func creditable(roles []string, role string) bool {
 
 // linkedHits records up to 8 files of the linked tree (under its linked folder) matching re,
 // each as evidence "github.com/ORG/REPO@SHA:PATH".
-func (v *view) linkedHits(l *release.Linked, re *regexp.Regexp, code bool) (ev, paths []string) {
+func (v *view) linkedHits(l *release.Linked, re *lazyre.Regexp, code bool) (ev, paths []string) {
 	for _, f := range l.Release.Files {
 		if len(ev) == 8 {
 			break

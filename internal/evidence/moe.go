@@ -1,9 +1,10 @@
 package evidence
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Mixture-of-experts models and training compute.
@@ -46,8 +47,8 @@ var (
 // activeRe finds an activated-parameter statement: "37B activated", "17B active parameters",
 // "activated parameters: 3.3B", "Active Params | 22B".
 var (
-	activeAfterRe  = regexp.MustCompile(`(?i)(\d+(?:\.\d+)?)\s*(B|M|T|billion|million|trillion)\b[^.\n|]{0,20}?\b(?:activated|active)\b`)
-	activeBeforeRe = regexp.MustCompile(`(?i)\b(?:activated|active)\s+(?:parameters|params)\b\W{0,6}(\d+(?:\.\d+)?)\s*(B|M|T|billion|million|trillion)\b`)
+	activeAfterRe  = lazyre.New(`(?i)(\d+(?:\.\d+)?)\s*(B|M|T|billion|million|trillion)\b[^.\n|]{0,20}?\b(?:activated|active)\b`)
+	activeBeforeRe = lazyre.New(`(?i)\b(?:activated|active)\s+(?:parameters|params)\b\W{0,6}(\d+(?:\.\d+)?)\s*(B|M|T|billion|million|trillion)\b`)
 )
 
 // moe reads the expert layout from config.json and the activated count from the card or the
@@ -71,7 +72,7 @@ func (v *view) moe() {
 // cardActive finds the activated parameter count the card states.
 func (v *view) cardActive() (int64, int, bool) {
 	for i, line := range strings.Split(v.card.Body, "\n") {
-		for _, re := range []*regexp.Regexp{activeAfterRe, activeBeforeRe} {
+		for _, re := range []*lazyre.Regexp{activeAfterRe, activeBeforeRe} {
 			if m := re.FindStringSubmatch(line); m != nil {
 				if n, ok := scaledParams(m[1], m[2]); ok {
 					return n, v.card.BodyStartLine + i, true

@@ -90,6 +90,15 @@ func TestProseWeightsSentence(t *testing.T) {
 	if got := strings.Join(f.Weights.Licenses, ","); got != "CC-BY-NC-4.0" || f.Weights.Open {
 		t.Errorf("weights under %q (open %v), want CC-BY-NC-4.0 from the sentence", got, f.Weights.Open)
 	}
+	// A sentence never sets aside model terms in the licence file: both bind.
+	f = detect(t, build(
+		text("README.md", "# Delta\n\nThe weights are released under the Apache 2.0 license.\n"),
+		text("LICENSE", "SPDX-License-Identifier: LicenseRef-Llama-3.1-Community\n"),
+		weights("model.safetensors", 10),
+	))
+	if f.Weights.Open || !strings.Contains(strings.Join(f.Weights.Licenses, ","), "Llama") {
+		t.Errorf("weights under %v (open %v), want the file's Llama terms to keep binding", f.Weights.Licenses, f.Weights.Open)
+	}
 }
 
 // TestAuxiliaryWeights: safety-checker and detector heads are not the model's weights.
@@ -125,10 +134,16 @@ func TestAuxiliaryWeights(t *testing.T) {
 // bundled components, not the weights.
 func TestThirdPartyNotices(t *testing.T) {
 	t.Parallel()
-	lic := "SPDX-License-Identifier: Apache-2.0\n\nThird-party notices for bundled components:\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"
+	lic := "SPDX-License-Identifier: Apache-2.0\n\nThird-party notices for bundled components:\n\nSPDX-License-Identifier: BSD-3-Clause\n\nSPDX-License-Identifier: MIT\n"
 	f := detect(t, build(text("LICENSE", lic), weights("model.safetensors", 10)))
 	if got := strings.Join(f.Weights.Licenses, ","); got != "Apache-2.0" || !f.Weights.Open {
 		t.Errorf("weights under %q (open %v), want Apache-2.0 alone", got, f.Weights.Open)
+	}
+	// A restrictive licence after a notice line keeps binding: no notice makes a release more open.
+	lic = "SPDX-License-Identifier: Apache-2.0\n\nNotice: the weights are also subject to:\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"
+	f = detect(t, build(text("LICENSE", lic), weights("model.safetensors", 10)))
+	if f.Weights.Open {
+		t.Errorf("a non-commercial licence after a notice line was set aside: weights open under %v", f.Weights.Licenses)
 	}
 	// Without a notice line, both licences in one file bind.
 	f = detect(t, build(text("LICENSE", "SPDX-License-Identifier: Apache-2.0\n\nSPDX-License-Identifier: CC-BY-NC-4.0\n"), weights("model.safetensors", 10)))
@@ -166,5 +181,16 @@ func TestProseLicenceAgainstTheLicenceFile(t *testing.T) {
 	f = detect(t, build(text("README.md", "# M\n\nThis model is licensed under the Apache 2.0 license.\n"), text("LICENSE", apacheText), weights("model.safetensors", 10)))
 	if got := findings(f, "license-mismatch"); len(got) != 0 {
 		t.Errorf("agreeing prose: findings %+v, want none", got)
+	}
+}
+
+// TestCodeRepositoryWithModelTermsInItsLicence: a code repository whose LICENSE holds model terms
+// keeps them on the weights even when the card declares an open licence (no false open).
+func TestCodeRepositoryWithModelTermsInItsLicence(t *testing.T) {
+	t.Parallel()
+	specs := append(codeRepo(), text("README.md", card("license: apache-2.0", "")), text("LICENSE", "SPDX-License-Identifier: LicenseRef-Llama-3.1-Community\n"), weights("model.safetensors", 10))
+	f := detect(t, build(specs...))
+	if f.Weights.Open || !strings.Contains(strings.Join(f.Weights.Licenses, ","), "Llama") {
+		t.Errorf("weights under %v (open %v), want the Llama terms to bind them", f.Weights.Licenses, f.Weights.Open)
 	}
 }

@@ -2,19 +2,19 @@ package evidence
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
 // checksumLine matches a line of a sha256sum-style checksum file: "<hex>  <name>" or
 // "<hex> *<name>".
-var checksumLine = regexp.MustCompile(`^([0-9a-fA-F]{64})\s+\*?(\S.*)$`)
+var checksumLine = lazyre.New(`^([0-9a-fA-F]{64})\s+\*?(\S.*)$`)
 
 // checksumFileRe matches the names of checksum files releases ship.
-var checksumFileRe = regexp.MustCompile(`(?i)(^|/)(sha256sums?(\.txt)?|checksums?(\.txt)?|[^/]+\.sha256)$`)
+var checksumFileRe = lazyre.New(`(?i)(^|/)(sha256sums?(\.txt)?|checksums?(\.txt)?|[^/]+\.sha256)$`)
 
 // expected returns the sha256 a file should have and who says so: the source (a Hugging Face
 // cache blob name), or a checksum file in the release.

@@ -57,12 +57,33 @@ type Framework struct {
 	Doc string
 	// Evaluate judges the facts; it must be pure and deterministic.
 	Evaluate func(f *evidence.Facts) Verdict
+
+	// Presentation (present.go): each framework supplies how its verdict reads, so renderers
+	// decide nothing. Nil fields fall back to the generic forms of Summarise, Explanation and
+	// JSONEntry.
+
+	// Summary is the verdict in the report's one-line summary ("MOF: Class II").
+	Summary func(v Verdict) string
+	// Explain lists the verdict's criteria for --explain, Markdown and HTML.
+	Explain func(v Verdict) Explanation
+	// Entry is the verdict's value under frameworks.<Name> in the JSON report (CONTRACT.md).
+	Entry func(v Verdict) any
+	// Standing reads the framework's entry of a saved JSON report (decoded into maps) as its
+	// label and a rank where higher is more open, so two reports can be compared; ok is false
+	// when the entry cannot be read.
+	Standing func(entry map[string]any) (label string, rank float64, ok bool)
 }
 
 // Ev returns evidence ids as a non-nil slice, so JSON shows [] rather than null.
+// Each id is listed once, at its first place.
 func Ev(ids ...string) []string {
-	if ids == nil {
-		return []string{}
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
 	}
-	return ids
+	return out
 }

@@ -1,7 +1,7 @@
 package license
 
 import (
-	"regexp"
+	_ "embed"
 	"sort"
 	"strings"
 	"sync"
@@ -24,56 +24,86 @@ const minShare = 0.25
 // maxRareDF is how many patterns a word may appear in and still name its licences.
 const maxRareDF = 8
 
-// scanCandidate is one licence the scanner may look for, with its distinctive words.
+// scanCandidate is one licence the scanner may look for, with the hashes (wordHash) of its
+// distinctive words and of the rare ones among them.
 type scanCandidate struct {
 	lic   licensecheck.License
-	words []string
-	rare  []string
+	words []uint32
+	rare  []uint32
 }
 
 var (
 	candidatesOnce sync.Once
 	candidates     []scanCandidate
 	scanners       sync.Map // candidate set key → *licensecheck.Scanner
-	lreCommentRe   = regexp.MustCompile(`(?s)//\*\*.*?\*\*//`)
 )
 
-// scanCandidates lists the licences of scannedLicences with their distinctive words.
+// scanWordsData is the candidates' word hashes, computed from google/licensecheck's patterns by
+// computeCandidates and kept in the binary so that no run pays for reading every pattern;
+// TestScanWordsUpToDate regenerates it (-update) and fails when it is stale.
+//
+//go:embed data/scanwords.bin
+var scanWordsData []byte
+
+// scanCandidates lists the licences of scannedLicences with their distinctive words: from the
+// embedded table when it is current, else computed.
 func scanCandidates() []scanCandidate {
 	candidatesOnce.Do(func() {
-		for _, l := range licensecheck.BuiltinLicenses() {
-			if l.LRE == "" || !scanned(l.ID) {
-				continue
-			}
-			seen := map[string]bool{}
-			var words []string
-			for _, w := range longWords(lreCommentRe.ReplaceAllString(l.LRE, " ")) {
-				if !seen[w] {
-					seen[w] = true
-					words = append(words, w)
-				}
-			}
-			candidates = append(candidates, scanCandidate{lic: l, words: words})
+		if cs, ok := decodeCandidates(scanWordsData, licensecheck.BuiltinLicenses()); ok {
+			candidates = cs
+			return
 		}
-		df := map[string]int{}
-		for _, c := range candidates {
-			for _, w := range c.words {
-				df[w]++
-			}
-		}
-		for i := range candidates {
-			for _, w := range candidates[i].words {
-				if df[w] <= maxRareDF {
-					candidates[i].rare = append(candidates[i].rare, w)
-				}
-			}
-		}
+		candidates = computeCandidates(licensecheck.BuiltinLicenses())
 	})
 	return candidates
 }
 
-// couldMatch reports whether a text holding the words have could match candidate c.
-func (c scanCandidate) couldMatch(have map[string]bool) bool {
+// computeCandidates reads every scanned pattern's distinctive words and marks the rare ones.
+func computeCandidates(all []licensecheck.License) []scanCandidate {
+	var cs []scanCandidate
+	for _, l := range all {
+		if l.LRE == "" || !scanned(l.ID) {
+			continue
+		}
+		seen := map[uint32]bool{}
+		var words []uint32
+		for _, w := range longWords(stripLREComments(l.LRE)) {
+			if h := wordHash(w); !seen[h] {
+				seen[h] = true
+				words = append(words, h)
+			}
+		}
+		cs = append(cs, scanCandidate{lic: l, words: words})
+	}
+	df := map[uint32]int{}
+	for _, c := range cs {
+		for _, w := range c.words {
+			df[w]++
+		}
+	}
+	for i := range cs {
+		for _, w := range cs[i].words {
+			if df[w] <= maxRareDF {
+				cs[i].rare = append(cs[i].rare, w)
+			}
+		}
+	}
+	return cs
+}
+
+// wordHash is FNV-1a over a word already lower-cased.
+func wordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// couldMatch reports whether a text holding the word hashes have could match candidate c. A hash
+// collision can only add a candidate, never drop one.
+func (c scanCandidate) couldMatch(have map[uint32]bool) bool {
 	n := 0
 	for _, w := range c.words {
 		if have[w] {
@@ -94,9 +124,9 @@ func (c scanCandidate) couldMatch(have map[string]bool) bool {
 // textScanner returns a licensecheck scanner over the licences that text could match, nil when
 // it can match none.
 func textScanner(text []byte) *licensecheck.Scanner {
-	have := map[string]bool{}
+	have := map[uint32]bool{}
 	for _, w := range longWords(string(text)) {
-		have[w] = true
+		have[wordHash(w)] = true
 	}
 	var list []licensecheck.License
 	var ids []string
@@ -144,4 +174,22 @@ func longWords(s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// stripLREComments removes the //** … **// comments of a licence pattern.
+func stripLREComments(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "//**")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		j := strings.Index(s[i+4:], "**//")
+		if j < 0 {
+			return b.String()
+		}
+		s = s[i+4+j+4:]
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
-	"github.com/glassbox-dev/glassbox/internal/framework/osai"
 )
 
 // Schema names the JSON report format.
@@ -55,54 +54,6 @@ type Summary struct {
 	Findings          map[string]int `json:"findings"`
 }
 
-// MOF is the "mof" entry of frameworks.
-type MOF struct {
-	Class    int                `json:"class"`
-	Label    string             `json:"label"`
-	Progress map[string]float64 `json:"progress"`
-	Reasons  []framework.Reason `json:"reasons"`
-}
-
-// OSAID is the "osaid" entry of frameworks.
-type OSAID struct {
-	Verdict  string                      `json:"verdict"`
-	Elements map[string]framework.Reason `json:"elements"`
-}
-
-// OSAI is the "osai" entry of frameworks: the European Open Source AI Index score (0..1) and
-// each of its twelve parameters' class with the reason.
-type OSAI struct {
-	Score      float64                   `json:"score"`
-	Percent    string                    `json:"percent"`
-	Parameters map[string]osai.Judgement `json:"parameters"`
-	Notes      []string                  `json:"notes,omitempty"`
-}
-
-func osaiEntry(v framework.Verdict) OSAI {
-	o := OSAI{Percent: v.Label, Parameters: osai.Judgements(v), Notes: v.Notes}
-	if v.Score != nil {
-		o.Score = *v.Score
-	}
-	return o
-}
-
-// EUAIAct is the "euaiact" entry of frameworks: the Art. 53(2) exemption, its conditions, and
-// the obligations that stay whatever the verdict.
-type EUAIAct struct {
-	Exemption  string      `json:"exemption"`
-	Conditions []Condition `json:"conditions"`
-	Notes      []string    `json:"notes"`
-}
-
-// Condition is one condition of the exemption.
-type Condition struct {
-	Condition string           `json:"condition"`
-	Result    framework.Result `json:"result"`
-	Detail    string           `json:"detail,omitempty"`
-	Fix       string           `json:"fix,omitempty"`
-	Evidence  []string         `json:"evidence"`
-}
-
 // Build turns an Assessment into the JSON report document.
 func Build(a *assess.Assessment) *Document {
 	f := a.Facts
@@ -123,27 +74,8 @@ func Build(a *assess.Assessment) *Document {
 	for _, fi := range f.Findings {
 		d.Summary.Findings[fi.Severity]++
 	}
-	for _, v := range a.Verdicts {
-		switch v.Framework {
-		case "mof":
-			m := MOF{Label: v.Label, Progress: v.Progress, Reasons: v.Reasons}
-			if v.Class != nil {
-				m.Class = *v.Class
-			}
-			d.Frameworks["mof"] = m
-		case "osaid":
-			d.Frameworks["osaid"] = OSAID{Verdict: v.Label, Elements: v.Elements}
-		case "osai":
-			d.Frameworks["osai"] = osaiEntry(v)
-		case "euaiact":
-			e := EUAIAct{Exemption: v.Label, Notes: v.Notes}
-			for _, r := range v.Reasons {
-				e.Conditions = append(e.Conditions, Condition{Condition: r.Criterion, Result: r.Result, Detail: r.Detail, Fix: r.Fix, Evidence: r.Evidence})
-			}
-			d.Frameworks["euaiact"] = e
-		default:
-			d.Frameworks[v.Framework] = v
-		}
+	for _, p := range verdicts(a) {
+		d.Frameworks[p.fw.Name] = p.fw.JSONEntry(p.v)
 	}
 	return d
 }

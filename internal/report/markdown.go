@@ -8,7 +8,6 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/framework"
 	"github.com/glassbox-dev/glassbox/internal/framework/g7"
-	"github.com/glassbox-dev/glassbox/internal/framework/osai"
 )
 
 // Markdown writes the whole report as GitHub-flavoured Markdown, for pull requests, wikis and
@@ -41,40 +40,8 @@ func Markdown(w io.Writer, a *assess.Assessment) error {
 		mdReasons(b, r.Checks)
 	}
 
-	for _, v := range a.Verdicts {
-		switch v.Framework {
-		case "mof":
-			fmt.Fprintf(b, "## MOF (Model Openness Framework): %s\n\n", v.Label)
-			fmt.Fprintln(b, "| class | progress | missing |")
-			fmt.Fprintln(b, "|---|---|---|")
-			for _, c := range mofClasses(v) {
-				fmt.Fprintf(b, "| %s | %s%% | %s |\n", roman(c.class), trimFloat(c.progress), mdCell(strings.Join(c.missing, "; ")))
-			}
-			fmt.Fprintln(b)
-		case "osaid":
-			fmt.Fprintf(b, "## OSI Open Source AI Definition 1.0: %s\n\n", v.Label)
-			mdReasons(b, v.Reasons)
-		case "osai":
-			fmt.Fprintf(b, "## European Open Source AI Index: %s\n\n", v.Label)
-			fmt.Fprintln(b, "| parameter | class | why | evidence |")
-			fmt.Fprintln(b, "|---|---|---|---|")
-			for _, prm := range osai.Params {
-				if r, ok := v.Elements[prm.Key]; ok {
-					fmt.Fprintf(b, "| %s | %s | %s | %s |\n", prm.Name, osai.ClassOf(r.Result), mdCell(r.Detail), strings.Join(r.Evidence, ", "))
-				}
-			}
-			fmt.Fprintln(b)
-			for _, n := range v.Notes {
-				fmt.Fprintf(b, "%s\n\n", mdText(n))
-			}
-		case "euaiact":
-			fmt.Fprintf(b, "## EU AI Act, Article 53(2) open-source exemption: %s\n\n", v.Label)
-			mdReasons(b, v.Reasons)
-			for _, n := range v.Notes {
-				fmt.Fprintf(b, "> %s\n>\n", mdText(n))
-			}
-			fmt.Fprintln(b)
-		}
+	for _, pv := range verdicts(a) {
+		mdFramework(b, pv.fw.Explanation(pv.v), pv.v.Label)
 	}
 
 	fmt.Fprintln(b, "## Components")
@@ -159,6 +126,27 @@ func MarkdownMany(w io.Writer, as []*assess.Assessment) error {
 		}
 	}
 	return nil
+}
+
+// mdFramework writes one framework's explanation: its criteria, its table and its notes.
+func mdFramework(b *strings.Builder, e framework.Explanation, label string) {
+	fmt.Fprintf(b, "## %s: %s\n\n", mdText(e.Heading), mdText(label))
+	if len(e.Criteria) > 0 {
+		mdReasons(b, e.Criteria)
+	}
+	if tb := e.Table; tb != nil {
+		fmt.Fprintf(b, "| %s | %s | %s | evidence |\n|---|---|---|---|\n", mdText(tb.Columns[0]), mdText(tb.Columns[1]), mdText(tb.Columns[2]))
+		for _, r := range tb.Rows {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCell(r.Name), mdCell(r.Value), mdCell(r.Detail), strings.Join(r.Evidence, ", "))
+		}
+		fmt.Fprintln(b)
+	}
+	for _, n := range e.Notes {
+		fmt.Fprintf(b, "> %s\n>\n", mdText(n))
+	}
+	if len(e.Notes) > 0 {
+		fmt.Fprintln(b)
+	}
 }
 
 func mdReasons(b *strings.Builder, rs []framework.Reason) {

@@ -32,15 +32,6 @@ const (
 	ansiDim    = "\x1b[2m"
 )
 
-type painter struct{ on bool }
-
-func (p painter) paint(code, s string) string {
-	if !p.on {
-		return s
-	}
-	return code + s + ansiReset
-}
-
 // tierColour maps tiers to colours: green for open, yellow for restricted, red for closed.
 var tierColour = map[string]string{
 	g7.OpenSourceAIOpenData: ansiGreen, g7.OpenSourceAI: ansiGreen, g7.OpenWeights: ansiGreen,
@@ -51,58 +42,58 @@ var mark = map[framework.Result]string{framework.Pass: "✓", framework.Fail: "�
 var markColour = map[framework.Result]string{framework.Pass: ansiGreen, framework.Fail: ansiRed, framework.Partial: ansiYellow, framework.Unknown: ansiDim}
 
 // Text writes the report for a terminal: the tier and why, the other frameworks on one line, the
-// components and the findings, each judgement with its evidence ids.
+// components and the findings, each judgement with its evidence ids. Every string read from the
+// release is escaped (TermSafe).
 func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 	p := painter{opt.Color}
 	f := a.Facts
-	d := Build(a)
-	b := &strings.Builder{}
-	fmt.Fprintf(b, "%s — %s\n", p.paint(ansiBold, f.Name), p.paint(ansiBold+tierColour[a.Tier.Label], g7.Names[a.Tier.Label]))
+	t := &textWriter{p: p}
+	t.printf("%s — %s\n", p.paint(ansiBold, f.Name), p.paint(ansiBold+tierColour[a.Tier.Label], g7.Names[a.Tier.Label]))
 	if opt.Explain {
-		textLadder(b, p, a)
+		textLadder(t, a)
 	} else {
 		for _, r := range a.Tier.Reasons {
-			textReason(b, p, r, "  ", opt.Verbose || isBlocking(a.Tier, r))
+			textReason(t, r, "  ", opt.Verbose || isBlocking(a.Tier, r))
 		}
 	}
 	var line []string
-	for _, v := range a.Verdicts {
-		switch v.Framework {
-		case "mof":
-			s := "MOF: " + v.Label
-			if v.Class != nil && *v.Class != 1 {
-				next := 3
-				if *v.Class > 1 {
-					next = *v.Class - 1
-				}
-				s += fmt.Sprintf(" (Class %s %s%%)", roman(next), trimFloat(v.Progress[fmt.Sprint(next)]))
+	for _, pv := range verdicts(a) {
+		line = append(line, pv.fw.Summarise(pv.v))
+	}
+	t.printf("%s\n", strings.Join(line, " · "))
+	textContext(t, f)
+	if opt.Explain {
+		textFrameworks(t, a)
+	}
+	if opt.Verbose {
+		t.printf("components:\n")
+		for _, c := range f.Components {
+			lic := ""
+			if c.License != "" {
+				lic = " under " + c.License
 			}
-			line = append(line, s)
-		case "osaid":
-			s := "OSAID 1.0: " + v.Label
-			if why := firstFailing(v.Reasons); why != "" {
-				s += " (" + why + ")"
-			}
-			line = append(line, s)
-		case "osai":
-			line = append(line, "OSAI index: "+v.Label)
-		case "euaiact":
-			s := "EU AI Act 53(2): " + v.Label
-			if why := firstNotPassing(v.Reasons); why != "" {
-				s += " (" + why + ")"
-			}
-			line = append(line, s)
-		default:
-			line = append(line, v.Framework+": "+v.Label)
+			t.printf("  %-32s %-8s %s%s%s\n", c.Name, c.Status, strings.Join(c.Locations, ", "), lic, evRefs(c.Evidence))
 		}
 	}
-	fmt.Fprintln(b, strings.Join(line, " · "))
+	textFindings(t, f, opt.Explain)
+	if opt.Verbose {
+		t.printf("evidence:\n")
+		for _, e := range f.Evidence {
+			t.printf("  %-4s %s %s\n", e.ID, e.Location, p.paint(ansiDim, e.Excerpt))
+		}
+	}
+	_, err := io.WriteString(w, t.b.String())
+	return err
+}
+
+// textContext writes the lineage and datasets lines.
+func textContext(t *textWriter, f *evidence.Facts) {
 	if len(f.Lineage) > 0 {
 		var parts []string
 		for _, l := range f.Lineage {
 			parts = append(parts, lineageText(l))
 		}
-		fmt.Fprintf(b, "lineage: %s\n", strings.Join(parts, "; "))
+		t.printf("lineage: %s\n", strings.Join(parts, "; "))
 	}
 	if len(f.Datasets) > 0 {
 		var parts []string
@@ -113,44 +104,32 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 			}
 			parts = append(parts, strings.TrimPrefix(ds.Ref, "hf:datasets/")+" ("+lic+")")
 		}
-		fmt.Fprintf(b, "datasets: %s%s\n", strings.Join(parts, ", "), evRefs(datasetEvidence(f.Datasets)))
+		t.printf("datasets: %s%s\n", strings.Join(parts, ", "), evRefs(datasetEvidence(f.Datasets)))
 	}
 	if len(f.Linked) > 0 {
-		fmt.Fprintln(b, linkedLine(f.Linked))
+		t.printf("%s\n", linkedLine(f.Linked))
 	}
-	if opt.Explain {
-		textFrameworks(b, p, a)
-	}
-	if opt.Verbose {
-		fmt.Fprintln(b, "components:")
-		for _, c := range f.Components {
-			lic := ""
-			if c.License != "" {
-				lic = " under " + c.License
-			}
-			fmt.Fprintf(b, "  %-32s %-8s %s%s%s\n", c.Name, c.Status, strings.Join(c.Locations, ", "), lic, evRefs(c.Evidence))
-		}
-	}
-	if opt.Explain && len(f.Findings) > 0 {
-		fmt.Fprintln(b, "\nFindings:")
+}
+
+// textFindings writes the findings (under a heading with --explain) and the summary line.
+func textFindings(t *textWriter, f *evidence.Facts, explain bool) {
+	if explain && len(f.Findings) > 0 {
+		t.printf("\nFindings:\n")
 	}
 	for _, fi := range f.Findings {
-		sev := strings.ToUpper(fi.Severity)
 		col := ansiYellow
 		if fi.Severity == evidence.High {
 			col = ansiRed
 		}
-		fmt.Fprintf(b, "  %s %s: %s%s\n", p.paint(col, sev), fi.ID, fi.Message, evRefs(fi.Evidence))
+		t.printf("  %s %s: %s%s\n", t.p.paint(col, strings.ToUpper(fi.Severity)), fi.ID, fi.Message, evRefs(fi.Evidence))
 	}
-	fmt.Fprintf(b, "components: %d/%d present · findings: %s\n", d.Summary.ComponentsPresent, d.Summary.ComponentsTotal, findingCount(f.Findings))
-	if opt.Verbose {
-		fmt.Fprintln(b, "evidence:")
-		for _, e := range f.Evidence {
-			fmt.Fprintf(b, "  %-4s %s %s\n", e.ID, e.Location, p.paint(ansiDim, e.Excerpt))
+	present := 0
+	for _, c := range f.Components {
+		if c.Status == evidence.Present || c.Status == evidence.Gated {
+			present++
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	t.printf("components: %d/%d present · findings: %s\n", present, len(f.Components), findingCount(f.Findings))
 }
 
 // lineageText is one parent: "finetune of meta-llama/Llama-3.2-1B (LicenseRef-…; restricted)".
@@ -194,39 +173,6 @@ func isBlocking(tier framework.Verdict, r framework.Reason) bool {
 	return false
 }
 
-func firstFailing(rs []framework.Reason) string {
-	for _, r := range rs {
-		if r.Result == framework.Fail {
-			return r.Detail
-		}
-	}
-	for _, r := range rs {
-		if r.Result == framework.Unknown {
-			return r.Criterion + " unknown"
-		}
-	}
-	return ""
-}
-
-// firstNotPassing names the first failing criterion, else the unknown ones.
-func firstNotPassing(rs []framework.Reason) string {
-	for _, r := range rs {
-		if r.Result == framework.Fail {
-			return r.Criterion + ": no"
-		}
-	}
-	var unknown []string
-	for _, r := range rs {
-		if r.Result == framework.Unknown {
-			unknown = append(unknown, r.Criterion)
-		}
-	}
-	if len(unknown) > 0 {
-		return "unknown: " + strings.Join(unknown, "; ")
-	}
-	return ""
-}
-
 func findingCount(fs []evidence.Finding) string {
 	if len(fs) == 0 {
 		return "0"
@@ -254,14 +200,4 @@ func evRefs(ids []string) string {
 		ids = append(ids[:4:4], "…")
 	}
 	return " [" + strings.Join(ids, ",") + "]"
-}
-
-func roman(c int) string {
-	return [...]string{"0", "I", "II", "III"}[max(0, min(c, 3))]
-}
-
-func trimFloat(f float64) string {
-	s := fmt.Sprintf("%.2f", f)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
 }

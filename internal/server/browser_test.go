@@ -24,11 +24,11 @@ import (
 const chromium = "/usr/bin/chromium"
 
 // browser starts headless Chromium for one test. Without Chromium the test skips, saying so,
-// except in CI (CI set), where it fails.
+// except in CI (CI or GLASSBOX_REQUIRE_CHROMIUM set, as .ci/run does), where it fails.
 func browser(t *testing.T) (context.Context, *pageLog) {
 	t.Helper()
 	if _, err := exec.LookPath(chromium); err != nil {
-		if os.Getenv("CI") != "" {
+		if os.Getenv("CI") != "" || os.Getenv("GLASSBOX_REQUIRE_CHROMIUM") != "" {
 			t.Fatalf("Chromium is missing (%v); .ci/run installs it with apt-get install -y chromium", err)
 		}
 		t.Skipf("Chromium is not installed at %s (apt-get install -y chromium); the UI tests need it", chromium)
@@ -89,13 +89,13 @@ func (p *pageLog) take() (errs, dialogs []string) {
 	return errs, dialogs
 }
 
-// screenshot writes the page as NAME.png under $GLASSBOX_SCREENSHOTS (default a temporary
-// folder of the test).
+// screenshot writes the page as NAME.png under $GLASSBOX_SCREENSHOTS/serve (default a
+// temporary folder of the test).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("GLASSBOX_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
+	dir := t.TempDir()
+	if d := os.Getenv("GLASSBOX_SCREENSHOTS"); d != "" {
+		dir = filepath.Join(d, "serve")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
