@@ -4,7 +4,7 @@
 # and socket folder (GLASSBOX_PG_DIR, default a new /tmp/glassbox-pg.* folder). Prints the DSN on
 # stdout; the server's folder is printed on stderr.
 set -euo pipefail
-port="${PGPORT:-55432}"
+port="${PGPORT:-25432}" # below the ephemeral range (32768+), so no client socket holds it
 # A port something already listens on (another run's server) is passed over.
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
