@@ -106,6 +106,23 @@ func TestServeEndToEnd(t *testing.T) {
 	if r, err := http.Get(base + "/models/meta-llama/Llama-3.2-1B"); err != nil || r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("model page: %v %v", r, err)
 	}
+	// The other forms are rendered from the snapshot kept with the audit.
+	for format, want := range map[string]string{
+		"md": ": Weights Available\n\nTarget `hf:meta-llama/Llama-3.2-1B", "html": "<!doctype html>", "cyclonedx": `"bomFormat": "CycloneDX"`, "spdx": `"@context"`,
+	} {
+		r, err := http.Get(base + "/models/meta-llama/Llama-3.2-1B/report." + format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 || !strings.Contains(string(body), want) || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("report.%s: %d, %d bytes, disposition %q; want 200 with %q", format, r.StatusCode, len(body), r.Header.Get("Content-Disposition"), want)
+		}
+	}
+	if r, err := http.Get(base + "/models/meta-llama/Llama-3.2-1B/report.exe"); err != nil || r.StatusCode != 404 {
+		t.Errorf("report.exe: %v %v, want 404", r, err)
+	}
 	cancel()
 	select {
 	case code := <-done:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source/hub"
 	"github.com/glassbox-dev/glassbox/internal/store"
@@ -44,7 +45,11 @@ func Auditor(st store.Store, opts target.Options) AuditFunc {
 		if err != nil {
 			return "", river.JobCancel(err)
 		}
-		a, err := target.Audit(ctx, t, opts)
+		rel, err := target.Read(ctx, t, opts)
+		var a *assess.Assessment
+		if err == nil {
+			a, err = target.AuditRelease(ctx, t, rel, opts)
+		}
 		if err != nil {
 			var te *target.Error
 			var he *hub.Error
@@ -57,7 +62,11 @@ func Auditor(st store.Store, opts target.Options) AuditFunc {
 		if err := report.JSON(&buf, a); err != nil {
 			return "", err
 		}
-		return st.Save(ctx, &store.Audit{Model: m, Target: t, Revision: a.Facts.Revision, Version: opts.Version, Report: buf.Bytes()})
+		snap, err := rel.Marshal()
+		if err != nil {
+			return "", err
+		}
+		return st.Save(ctx, &store.Audit{Model: m, Target: t, Revision: a.Facts.Revision, Version: opts.Version, Report: buf.Bytes(), Snapshot: snap})
 	}
 }
 

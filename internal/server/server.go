@@ -81,6 +81,7 @@ func New(cfg Config) http.Handler {
 	r.Handle("/assets/*", assetServer())
 	r.Get("/models/{org}/{name}", s.modelPage)
 	r.Get("/models/{org}/{name}/report.json", s.download)
+	r.Get("/models/{org}/{name}/report.{format}", s.downloadAs)
 	r.Get("/compare", s.comparePage)
 	r.Get("/badge/{org}/{name}.svg", s.badge)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

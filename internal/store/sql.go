@@ -143,9 +143,9 @@ func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, a *Audit) (string, erro
 	}
 	a.ID = newID()
 	x := a.Index
-	if err := s.exec(ctx, tx, `INSERT INTO audits (id, model_id, target, revision, glassbox_version, created_at, tier, tier_rank, mof_class, osaid, osai_score, euaiact, weights_license, weights_open, library, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, modelID, a.Target, a.Revision, a.Version, s.d.time(a.Created), x.Tier, x.TierRank, x.MOFClass, x.OSAID, x.OSAIScore, x.EUAIAct, x.WeightsLicense, x.WeightsOpen, x.Library, string(a.Report)); err != nil {
+	if err := s.exec(ctx, tx, `INSERT INTO audits (id, model_id, target, revision, glassbox_version, created_at, tier, tier_rank, mof_class, osaid, osai_score, euaiact, weights_license, weights_open, library, report, snapshot)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, modelID, a.Target, a.Revision, a.Version, s.d.time(a.Created), x.Tier, x.TierRank, x.MOFClass, x.OSAID, x.OSAIScore, x.EUAIAct, x.WeightsLicense, x.WeightsOpen, x.Library, string(a.Report), string(a.Snapshot)); err != nil {
 		return "", err
 	}
 	for kind, values := range map[string][]string{"license": x.Licenses, "restriction": x.Restrictions, "finding": x.Findings} {
@@ -278,4 +278,19 @@ func (s *sqlStore) CheckToken(ctx context.Context, token string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM tokens WHERE hash = ?`), hashToken(token)).Scan(&n)
 	return n > 0, err
+}
+
+// Snapshot implements Store.
+func (s *sqlStore) Snapshot(ctx context.Context, id string) ([]byte, error) {
+	var snap string
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT snapshot FROM audits WHERE id = ?`), id).Scan(&snap)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, ErrNotFound
+	case err != nil:
+		return nil, err
+	case snap == "":
+		return nil, ErrNoSnapshot
+	}
+	return []byte(snap), nil
 }

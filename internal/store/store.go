@@ -17,6 +17,9 @@ import (
 // ErrNotFound means no audit matches.
 var ErrNotFound = errors.New("not found")
 
+// ErrNoSnapshot means an audit was saved without the snapshot it was made from.
+var ErrNoSnapshot = errors.New("no snapshot kept for this audit")
+
 // ErrBadQuery means a search names an unknown sort or tier.
 var ErrBadQuery = errors.New("bad query")
 
@@ -42,6 +45,9 @@ type Audit struct {
 	Index Index `json:"index"`
 	// Report is the glassbox.report/v1 JSON as written.
 	Report []byte `json:"-"`
+	// Snapshot is the release snapshot the report was made from (release.Marshal), empty for
+	// audits saved without one; Save stores it, Store.Snapshot reads it back.
+	Snapshot []byte `json:"-"`
 }
 
 // Index is what a leaderboard filters and sorts on, read from a report (Extract).
@@ -102,5 +108,8 @@ type Store interface {
 	// token is one of them.
 	CreateToken(ctx context.Context) (string, error)
 	CheckToken(ctx context.Context, token string) (bool, error)
+	// Snapshot returns the release snapshot an audit was made from: ErrNotFound for no such
+	// audit, ErrNoSnapshot for one saved without it.
+	Snapshot(ctx context.Context, id string) ([]byte, error)
 	Close() error
 }

@@ -58,7 +58,7 @@ func TestSaveLatestHistory(t *testing.T) {
 				t.Fatal(err)
 			}
 			r2 := report("hf:acme/tiny", "bbb", "open-weights", 0.5, "apache-2.0")
-			id2, err := s.Save(ctx, &Audit{Model: m, Version: "v1", Created: t0.Add(time.Hour), Report: r2})
+			id2, err := s.Save(ctx, &Audit{Model: m, Version: "v1", Created: t0.Add(time.Hour), Report: r2, Snapshot: []byte(`{"snapshot": 2}`)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,6 +102,15 @@ func TestSaveLatestHistory(t *testing.T) {
 				if err != nil || page.Total != want || len(page.Audits) != want || want == 1 && page.Audits[0].ID != id2 {
 					t.Errorf("search %+v: %+v %v, want %d (the latest audit only)", q, page, err, want)
 				}
+			}
+			if snap, err := s.Snapshot(ctx, id2); err != nil || string(snap) != `{"snapshot": 2}` {
+				t.Errorf("snapshot of %s: %q %v", id2, snap, err)
+			}
+			if _, err := s.Snapshot(ctx, id1); !errors.Is(err, ErrNoSnapshot) {
+				t.Errorf("an audit saved without a snapshot: %v, want ErrNoSnapshot", err)
+			}
+			if _, err := s.Snapshot(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("no such audit: %v, want ErrNotFound", err)
 			}
 			if _, err := s.Latest(ctx, Model{"acme", "none"}); !errors.Is(err, ErrNotFound) {
 				t.Errorf("unknown model: %v, want ErrNotFound", err)
