@@ -23,10 +23,18 @@ var downloadFormats = map[string]struct {
 	contentType, ext string
 	render           func(b *bytes.Buffer, rel *release.Release, a *assess.Assessment, version string) error
 }{
-	"md":        {"text/markdown; charset=utf-8", ".md", func(b *bytes.Buffer, _ *release.Release, a *assess.Assessment, _ string) error { return report.Markdown(b, a) }},
-	"html":      {"text/html; charset=utf-8", ".html", func(b *bytes.Buffer, _ *release.Release, a *assess.Assessment, _ string) error { return report.HTML(b, []*assess.Assessment{a}) }},
-	"cyclonedx": {"application/vnd.cyclonedx+json", ".cdx.json", func(b *bytes.Buffer, rel *release.Release, a *assess.Assessment, v string) error { return bom.CycloneDX(b, bom.Describe(rel, a), "1.6", v) }},
-	"spdx":      {"application/spdx+json", ".spdx.json", func(b *bytes.Buffer, rel *release.Release, a *assess.Assessment, v string) error { return bom.SPDX(b, bom.Describe(rel, a), v, time.Unix(0, 0).UTC()) }},
+	"md": {"text/markdown; charset=utf-8", ".md", func(b *bytes.Buffer, _ *release.Release, a *assess.Assessment, _ string) error {
+		return report.Markdown(b, a)
+	}},
+	"html": {"text/html; charset=utf-8", ".html", func(b *bytes.Buffer, _ *release.Release, a *assess.Assessment, _ string) error {
+		return report.HTML(b, []*assess.Assessment{a})
+	}},
+	"cyclonedx": {"application/vnd.cyclonedx+json", ".cdx.json", func(b *bytes.Buffer, rel *release.Release, a *assess.Assessment, v string) error {
+		return bom.CycloneDX(b, bom.Describe(rel, a), "1.6", v)
+	}},
+	"spdx": {"application/spdx+json", ".spdx.json", func(b *bytes.Buffer, rel *release.Release, a *assess.Assessment, v string) error {
+		return bom.SPDX(b, bom.Describe(rel, a), v, time.Unix(0, 0).UTC())
+	}},
 }
 
 // downloadAs serves a model's report (latest, or at ?revision=) as Markdown, HTML, CycloneDX or
