@@ -146,8 +146,9 @@ type compared struct {
 	Summary *summary
 }
 
-// comparePage shows two or more models side by side: /compare?m=ORG/NAME&m=ORG/NAME.
-func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
+// compareColumns reads the latest audit of each ?m=ORG/NAME (up to maxCompare, each once); it
+// writes the problem and returns false when the query or the store fails.
+func (s *server) compareColumns(w http.ResponseWriter, r *http.Request) ([]compared, bool) {
 	var cols []compared
 	for _, m := range r.URL.Query()["m"] {
 		m = strings.TrimSpace(m)
@@ -156,7 +157,7 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		if !modelName.MatchString(m) || len(cols) == maxCompare {
 			problem(w, http.StatusBadRequest, "bad comparison", fmt.Sprintf("compare up to %d models named ORG/NAME", maxCompare))
-			return
+			return nil, false
 		}
 		org, name, _ := strings.Cut(m, "/")
 		c := compared{Model: store.Model{Org: org, Name: name}}
@@ -166,11 +167,38 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 			c.Summary, _ = summarise(a.Report)
 		} else if err != store.ErrNotFound {
 			problem(w, http.StatusServiceUnavailable, "store unavailable", "the store could not be read; try again")
-			return
+			return nil, false
 		}
 		cols = append(cols, c)
 	}
+	return cols, true
+}
+
+// comparePage shows two or more models side by side: /compare?m=ORG/NAME&m=ORG/NAME.
+func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
+	cols, ok := s.compareColumns(w, r)
+	if !ok {
+		return
+	}
 	render(w, "compare.html", map[string]any{"Columns": cols, "Slots": max(2, len(cols)+1)})
+}
+
+// compareAPI is /api/v1/compare?m=ORG/NAME&m=…: each model's latest audit (its index columns)
+// side by side; a model never audited has no audit.
+func (s *server) compareAPI(w http.ResponseWriter, r *http.Request) {
+	cols, ok := s.compareColumns(w, r)
+	if !ok {
+		return
+	}
+	type entry struct {
+		Model store.Model  `json:"model"`
+		Audit *store.Audit `json:"audit"`
+	}
+	out := []entry{}
+	for _, c := range cols {
+		out = append(out, entry{c.Model, c.Audit})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"models": out})
 }
 
 // download sends a model's stored report (latest or ?revision=) as a JSON file.

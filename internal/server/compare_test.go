@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -86,5 +87,71 @@ func TestCompare(t *testing.T) {
 		if res, _ := do(t, "GET", srv.URL+"/compare?"+bad, "", ""); res.StatusCode != 400 {
 			t.Errorf("compare?%s: %d, want 400", bad, res.StatusCode)
 		}
+	}
+}
+
+// TestCompareAPI: /api/v1/compare gives each model's latest audit, null for one never audited.
+func TestCompareAPI(t *testing.T) {
+	srv, st, _, _ := setup(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	save(t, st, "evil", hostileReport, t0)
+	save(t, st, "open", openReport, t0)
+	res, body := do(t, "GET", srv.URL+"/api/v1/compare?m=acme/open&m=acme/evil&m=acme/none&m=acme/open", "", "")
+	if res.StatusCode != 200 {
+		t.Fatalf("compare: %d %s", res.StatusCode, body)
+	}
+	var doc struct {
+		Models []struct {
+			Model store.Model
+			Audit *struct {
+				Index struct{ Tier string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range doc.Models {
+		tier := "none"
+		if m.Audit != nil {
+			tier = m.Audit.Index.Tier
+		}
+		got = append(got, m.Model.String()+"="+tier)
+	}
+	if strings.Join(got, " ") != "acme/open=open-weights acme/evil=weights-available acme/none=none" {
+		t.Errorf("compare gave %v", got)
+	}
+	if res, _ := do(t, "GET", srv.URL+"/api/v1/compare?m="+url.QueryEscape("../etc"), "", ""); res.StatusCode != 400 {
+		t.Errorf("a bad model name: %d, want 400", res.StatusCode)
+	}
+}
+
+// TestLineageGraph: the model page draws the base models above the model, one arrow each,
+// labelled with the relation, the base's terms in words for screen readers too.
+func TestLineageGraph(t *testing.T) {
+	srv, st, _, _ := setup(t)
+	report := strings.Replace(openReport, `"findings":`, `"lineage": [{"ref": "hf:meta-llama/Llama-3.1-8B", "relation": "finetune", "license": "LicenseRef-Llama-3.1-Community", "open": false}, {"ref": "hf:acme/<b>base</b>", "relation": "", "open": true}], "findings":`, 1)
+	save(t, st, "child", report, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	res, page := do(t, "GET", srv.URL+"/models/acme/child", "", "")
+	if res.StatusCode != 200 {
+		t.Fatalf("model page: %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`<svg class="lineage" viewBox="0 0 460 168"`,
+		`aria-label="acme/child is a finetune of meta-llama/Llama-3.1-8B (LicenseRef-Llama-3.1-Community); derived of acme/&lt;b&gt;base&lt;/b&gt; (terms unknown)"`,
+		`>finetune</text>`, `stroke="#b42318"`, `stroke="#1a7f37"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("model page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<b>base") {
+		t.Error("a base's name reached the page unescaped")
+	}
+	save(t, st, "plain", openReport, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	res, plain := do(t, "GET", srv.URL+"/models/acme/plain", "", "")
+	if res.StatusCode != 200 || strings.Contains(plain, `class="lineage"`) {
+		t.Error("a model without bases has a lineage picture")
 	}
 }

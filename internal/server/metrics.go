@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,7 @@ type Metrics struct {
 	requests *prometheus.HistogramVec
 	hubWaits prometheus.Counter
 	hubSlept prometheus.Counter
+	hubReqs  *prometheus.CounterVec
 }
 
 // NewMetrics makes the metrics, with Go's runtime and process collectors.
@@ -36,11 +38,13 @@ func NewMetrics() *Metrics {
 			Help: "Waits before retrying a Hub request (rate limits and backoff after 429, 408 and 5xx answers)."}),
 		hubSlept: prometheus.NewCounter(prometheus.CounterOpts{Name: "glassbox_hub_wait_seconds_total",
 			Help: "Seconds spent waiting for the Hub before retries."}),
+		hubReqs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "glassbox_hub_requests_total",
+			Help: "Requests this process's audits sent to the Hub, by answer class (2xx, 3xx, 4xx, 429, 5xx, error)."}, []string{"answer"}),
 	}
 	for _, s := range []string{"submitted", queue.Done, queue.Failed} {
 		m.audits.WithLabelValues(s)
 	}
-	m.reg.MustRegister(m.audits, m.requests, m.hubWaits, m.hubSlept,
+	m.reg.MustRegister(m.audits, m.requests, m.hubWaits, m.hubSlept, m.hubReqs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -67,6 +71,34 @@ func (m *Metrics) CountAudits(f queue.AuditFunc) queue.AuditFunc {
 		m.audits.WithLabelValues(outcome).Inc()
 		return id, err
 	}
+}
+
+// HubTransport counts the Hub requests made through base (nil: the default transport) by answer
+// class.
+func (m *Metrics) HubTransport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		res, err := base.RoundTrip(req)
+		m.hubReqs.WithLabelValues(answerClass(res, err)).Inc()
+		return res, err
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// answerClass names an answer for the request counter, with a bounded set of labels.
+func answerClass(res *http.Response, err error) string {
+	switch {
+	case err != nil:
+		return "error"
+	case res.StatusCode == http.StatusTooManyRequests:
+		return "429"
+	}
+	return fmt.Sprintf("%dxx", res.StatusCode/100)
 }
 
 // HubSleep is a Hub client's wait between retries (target.Options.Sleep) that counts the

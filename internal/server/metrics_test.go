@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -83,5 +84,41 @@ func TestMetricsCountAuditsAndHubWaits(t *testing.T) {
 	}
 	if s := metric(text, "glassbox_hub_wait_seconds_total"); s < 0.01 || s > 5 {
 		t.Errorf("hub wait seconds %v, want the 10 ms slept (and not the hour refused)", s)
+	}
+}
+
+// TestHubRequestsCounted: requests through the Hub transport are counted by answer class.
+func TestHubRequestsCounted(t *testing.T) {
+	codes := []int{200, 200, 404, 429, 503}
+	i := 0
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(codes[i])
+		i++
+	}))
+	defer hub.Close()
+	m := NewMetrics()
+	c := &http.Client{Transport: m.HubTransport(nil)}
+	for range codes {
+		res, err := c.Get(hub.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if _, err := c.Get("http://127.0.0.1:1/closed"); err == nil {
+		t.Fatal("a closed port answered")
+	}
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for sample, want := range map[string]float64{
+		`glassbox_hub_requests_total{answer="2xx"}`:   2,
+		`glassbox_hub_requests_total{answer="4xx"}`:   1,
+		`glassbox_hub_requests_total{answer="429"}`:   1,
+		`glassbox_hub_requests_total{answer="5xx"}`:   1,
+		`glassbox_hub_requests_total{answer="error"}`: 1,
+	} {
+		if got := metric(rec.Body.String(), sample); got != want {
+			t.Errorf("%s = %v, want %v", sample, got, want)
+		}
 	}
 }

@@ -18,6 +18,7 @@ var assets embed.FS
 var (
 	pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+		"add":     func(a, b int) int { return a + b },
 		"inc":     func(i int) int { return i + 1 },
 	}).ParseFS(assets, "assets/*.html"))
 	tiers = []string{"closed", "weights-available", "open-weights", "open-source-ai", "open-source-ai-open-data"}
@@ -75,6 +76,7 @@ type pageReport struct {
 	Licenses []struct {
 		Expression, Scope, Source string
 	} `json:"licenses"`
+	Lineage []parentRef `json:"lineage"`
 }
 
 func (s *server) modelPage(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +91,8 @@ func (s *server) modelPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	history, _ := s.cfg.Store.History(r.Context(), m)
-	render(w, "model.html", map[string]any{"Model": m, "Audit": a, "Report": rep, "Tiers": tiers, "History": s.historyRows(r, history)})
+	render(w, "model.html", map[string]any{"Model": m, "Audit": a, "Report": rep, "Tiers": tiers, "History": s.historyRows(r, history),
+		"Lineage": newLineageGraph(m.String(), rep.Lineage)})
 }
 
 // badgeColours maps tiers to badge colours.

@@ -46,7 +46,7 @@ func openQueue(ctx context.Context, cfg RunConfig, workers int, m *Metrics) (sto
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := target.Options{Version: cfg.Version, Links: true, Sleep: m.HubSleep}
+	opts := target.Options{Version: cfg.Version, Links: true, Sleep: m.HubSleep, Transport: m.HubTransport(nil)}
 	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts)),
 		ReauditEvery: cfg.ReauditEvery, Stale: queue.Stale(st, queue.HubHead(cfg.Version))})
 	if err != nil {

@@ -72,6 +72,7 @@ func New(cfg Config) http.Handler {
 		r.Get("/models", s.search)
 		r.Get("/models/{org}/{name}", s.model)
 		r.Get("/models/{org}/{name}/history", s.history)
+		r.Get("/compare", s.compareAPI)
 	})
 	r.Get("/", s.leaderboardPage)
 	r.Get("/audit", s.auditFormPage)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -66,6 +67,9 @@ type Options struct {
 	// Wait is the longest rate-limit wait sat through; a longer one fails at once saying until
 	// when. Zero means hub.DefaultWaitLimit, negative that no wait the Hub asks for is.
 	Wait time.Duration
+	// Transport, when set, performs the Hub client's requests (a server counts them through it);
+	// nil means the default transport.
+	Transport http.RoundTripper
 	// Sleep, when set, replaces the Hub client's waits between retries (tests).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Links follows the card's links out of the repository (code repositories on GitHub, Hub
@@ -143,6 +147,9 @@ func readHub(ctx context.Context, t hub.Target, opts Options) (*release.Release,
 		c.Cache = &hub.HTTPCache{Dir: dir}
 	}
 	c.WaitLimit, c.Inform, c.Sleep = opts.Wait, opts.Inform, opts.Sleep
+	if opts.Transport != nil {
+		c.Transport = opts.Transport
+	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
