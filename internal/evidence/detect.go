@@ -47,6 +47,7 @@ func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 		Artifacts: []Artifact{}, Claims: []Claim{}, Findings: []Finding{},
 	}
 	v.loadCard()
+	v.facts.Task = v.card.PipelineTag
 	v.loadHeaders()
 	v.loadConfig()
 	v.artifacts()

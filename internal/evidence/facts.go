@@ -201,9 +201,11 @@ type Facts struct {
 	Licenses   []License   `json:"licenses"`
 	Weights    Weights     `json:"weights"`
 	Library    *Library    `json:"library,omitempty"`
-	Datasets   []Dataset   `json:"datasets"`
-	Lineage    []Parent    `json:"lineage"`
-	Artifacts  []Artifact  `json:"artifacts"`
+	// Task is the card's pipeline_tag (text-generation, text-to-image …), empty when it has none.
+	Task      string     `json:"task,omitempty"`
+	Datasets  []Dataset  `json:"datasets"`
+	Lineage   []Parent   `json:"lineage"`
+	Artifacts []Artifact `json:"artifacts"`
 	// Parameters is the parameter count of the final weights (0 when unknown).
 	Parameters int64 `json:"parameters,omitempty"`
 	// MoE is the mixture-of-experts layout when config.json shows one (moe.go).

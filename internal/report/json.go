@@ -29,6 +29,7 @@ type Document struct {
 	Licenses   []evidence.License   `json:"licenses"`
 	Weights    evidence.Weights     `json:"weights"`
 	Library    *evidence.Library    `json:"library,omitempty"`
+	Task       string               `json:"task,omitempty"`
 	Datasets   []evidence.Dataset   `json:"datasets"`
 	Lineage    []evidence.Parent    `json:"lineage"`
 	Artifacts  []evidence.Artifact  `json:"artifacts"`
@@ -61,7 +62,7 @@ func Build(a *assess.Assessment) *Document {
 		Schema: Schema, Target: f.Target, Name: f.Name, Revision: f.Revision, Parameters: f.Parameters,
 		Tier:       Tier{Label: a.Tier.Label, Reasons: a.Tier.Reasons},
 		Frameworks: map[string]any{},
-		Components: f.Components, Licenses: f.Licenses, Weights: f.Weights, Library: f.Library,
+		Components: f.Components, Licenses: f.Licenses, Weights: f.Weights, Library: f.Library, Task: f.Task,
 		Datasets: f.Datasets, Lineage: f.Lineage, Linked: f.Linked, Artifacts: f.Artifacts, Claims: f.Claims,
 		Findings: f.Findings, Evidence: f.Evidence,
 		Summary: Summary{ComponentsTotal: len(f.Components), Findings: map[string]int{}},

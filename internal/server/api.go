@@ -138,7 +138,8 @@ func (s *server) found(w http.ResponseWriter, err error, m store.Model) bool {
 func queryOf(r *http.Request) (store.Query, error) {
 	v := r.URL.Query()
 	q := store.Query{Text: v.Get("q"), Tier: v.Get("tier"), MinTier: v.Get("min_tier"), License: v.Get("license"),
-		Finding: v.Get("finding"), Restriction: v.Get("restriction"), Library: v.Get("library"), Sort: v.Get("sort")}
+		Finding: v.Get("finding"), Restriction: v.Get("restriction"), Library: v.Get("library"), Sort: v.Get("sort"),
+		Family: v.Get("family"), Task: v.Get("task")}
 	for key, dst := range map[string]*int{"limit": &q.Limit, "offset": &q.Offset} {
 		if s := v.Get(key); s != "" {
 			n, err := strconv.Atoi(s)

@@ -155,3 +155,29 @@ func TestLineageGraph(t *testing.T) {
 		t.Error("a model without bases has a lineage picture")
 	}
 }
+
+// TestFamilyTaskFiltersAndDatasets: the leaderboard filters by licence family and task, and the
+// model page lists the datasets.
+func TestFamilyTaskFiltersAndDatasets(t *testing.T) {
+	srv, st, _, _ := setup(t)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	llama := strings.Replace(openReport, `"licenses": [{"key": "apache-2.0"`, `"task": "text-generation", "datasets": [{"ref": "hf:datasets/acme/<i>web</i>", "license": "ODC-By-1.0", "open": true}], "licenses": [{"key": "llama3.1"`, 1)
+	save(t, st, "llm", llama, at)
+	save(t, st, "other", openReport, at)
+	for query, want := range map[string]string{
+		"family=llama":         `"total": 1`,
+		"task=text-generation": `"total": 1`,
+		"family=gemma":         `"total": 0`,
+	} {
+		if res, body := do(t, "GET", srv.URL+"/api/v1/models?"+query, "", ""); res.StatusCode != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, want %s in %s", query, res.StatusCode, want, body)
+		}
+	}
+	if _, board := do(t, "GET", srv.URL+"/?family=llama", "", ""); !strings.Contains(board, `href="/models/acme/llm"`) || strings.Contains(board, `href="/models/acme/other"`) {
+		t.Error("the leaderboard's family filter does not keep only acme/llm")
+	}
+	_, page := do(t, "GET", srv.URL+"/models/acme/llm", "", "")
+	if !strings.Contains(page, "hf:datasets/acme/&lt;i&gt;web&lt;/i&gt; <span class=\"muted\">(ODC-By-1.0, open terms)</span>") {
+		t.Error("the model page does not list the dataset with its terms, escaped")
+	}
+}

@@ -76,7 +76,11 @@ type pageReport struct {
 	Licenses []struct {
 		Expression, Scope, Source string
 	} `json:"licenses"`
-	Lineage []parentRef `json:"lineage"`
+	Lineage  []parentRef `json:"lineage"`
+	Datasets []struct {
+		Ref, License string
+		Open         bool
+	} `json:"datasets"`
 }
 
 func (s *server) modelPage(w http.ResponseWriter, r *http.Request) {

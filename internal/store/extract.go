@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/license"
 )
 
 // TierRank orders the G7 tiers from least to most open; insufficient-evidence ranks lowest.
@@ -43,6 +45,7 @@ type reportFields struct {
 	Library *struct {
 		Name string `json:"name"`
 	} `json:"library"`
+	Task     string `json:"task"`
 	Licenses []struct {
 		Key string `json:"key"`
 	} `json:"licenses"`
@@ -73,9 +76,14 @@ func Extract(report []byte) (idx Index, target, revision string, err error) {
 	if r.Library != nil {
 		idx.Library = r.Library.Name
 	}
+	cat := license.Default()
 	for _, l := range r.Licenses {
 		idx.Licenses = addSorted(idx.Licenses, l.Key)
+		if es := cat.Versions(l.Key); len(es) > 0 && es[0].Family != "" {
+			idx.Families = addSorted(idx.Families, es[0].Family)
+		}
 	}
+	idx.Task = r.Task
 	for _, x := range r.Weights.Restrictions {
 		idx.Restrictions = addSorted(idx.Restrictions, restrictionName(x))
 	}

@@ -47,7 +47,7 @@ func (q Query) where() (string, []any, error) {
 		conds = append(conds, `a.library = ?`)
 		args = append(args, q.Library)
 	}
-	for _, t := range []struct{ kind, v string }{{"license", q.License}, {"finding", q.Finding}, {"restriction", q.Restriction}} {
+	for _, t := range []struct{ kind, v string }{{"license", q.License}, {"finding", q.Finding}, {"restriction", q.Restriction}, {"family", q.Family}, {"task", q.Task}} {
 		if kind, v := t.kind, t.v; v != "" {
 			// IN reads the (kind, value) index once, where EXISTS would probe every row.
 			conds = append(conds, `a.id IN (SELECT t.audit_id FROM audit_terms t WHERE t.kind = ? AND t.value = ?)`)

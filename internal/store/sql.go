@@ -148,7 +148,11 @@ func (s *sqlStore) save(ctx context.Context, tx *sql.Tx, a *Audit) (string, erro
 		a.ID, modelID, a.Target, a.Revision, a.Version, s.d.time(a.Created), x.Tier, x.TierRank, x.MOFClass, x.OSAID, x.OSAIScore, x.EUAIAct, x.WeightsLicense, x.WeightsOpen, x.Library, string(a.Report), string(a.Snapshot)); err != nil {
 		return "", err
 	}
-	for kind, values := range map[string][]string{"license": x.Licenses, "restriction": x.Restrictions, "finding": x.Findings} {
+	task := []string{}
+	if x.Task != "" {
+		task = []string{x.Task}
+	}
+	for kind, values := range map[string][]string{"license": x.Licenses, "restriction": x.Restrictions, "finding": x.Findings, "family": x.Families, "task": task} {
 		for _, v := range values {
 			if err := s.exec(ctx, tx, `INSERT INTO audit_terms (audit_id, kind, value) VALUES (?, ?, ?)`, a.ID, kind, v); err != nil {
 				return "", err

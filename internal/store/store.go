@@ -61,9 +61,11 @@ type Index struct {
 	WeightsLicense string   `json:"weights_license"`
 	WeightsOpen    bool     `json:"weights_open"`
 	Library        string   `json:"library"`
-	Licenses       []string `json:"licenses"`     // catalogue keys of every licence found
-	Restrictions   []string `json:"restrictions"` // the weights' restrictions, by term name
-	Findings       []string `json:"findings"`     // finding ids
+	Licenses       []string `json:"licenses"`       // catalogue keys of every licence found
+	Restrictions   []string `json:"restrictions"`   // the weights' restrictions, by term name
+	Findings       []string `json:"findings"`       // finding ids
+	Families       []string `json:"families"`       // the licences' families (llama, gemma, openrail …)
+	Task           string   `json:"task,omitempty"` // the card's pipeline_tag
 }
 
 // Query filters and pages the latest audit of every model.
@@ -75,7 +77,10 @@ type Query struct {
 	// License keeps models with a licence of this catalogue key; Finding with this finding id;
 	// Restriction with this weights restriction.
 	License, Finding, Restriction string
-	Library                       string
+	// Family keeps models with a licence of this family (llama, gemma, openrail, creative-commons
+	// …); Task those whose card's pipeline_tag is this (text-generation …).
+	Family, Task string
+	Library      string
 	// Sort is "name" (default), "tier" (most open first), "osai" (highest score first) or
 	// "recent".
 	Sort string
