@@ -120,6 +120,9 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("report.%s: %d, %d bytes, disposition %q; want 200 with %q", format, r.StatusCode, len(body), r.Header.Get("Content-Disposition"), want)
 		}
 	}
+	if r, err := http.Get(base + "/models/meta-llama/Llama-3.2-1B/report.html?inline=1"); err != nil || r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "inline") {
+		t.Errorf("the full report inline: %v %v", r, err)
+	}
 	if r, err := http.Get(base + "/models/meta-llama/Llama-3.2-1B/report.exe"); err != nil || r.StatusCode != 404 {
 		t.Errorf("report.exe: %v %v, want 404", r, err)
 	}

@@ -78,6 +78,15 @@ func (s *server) downloadAs(w http.ResponseWriter, r *http.Request) {
 	}
 	name := downloadName(a)
 	w.Header().Set("Content-Type", f.contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, name[:len(name)-len(".glassbox.json")], f.ext))
+	disposition := "attachment"
+	if r.URL.Query().Get("inline") != "" && chi.URLParam(r, "format") == "html" {
+		disposition = "inline" // the model page's "full report" link opens it in the browser
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`%s; filename="%s%s"`, disposition, name[:len(name)-len(".glassbox.json")], f.ext))
+	if chi.URLParam(r, "format") == "html" {
+		// The self-contained report carries its styles inline and no script: its own policy
+		// (the same as its meta tag) replaces the site's for this one response.
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	}
 	_, _ = w.Write(b.Bytes())
 }

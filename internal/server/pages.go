@@ -19,6 +19,7 @@ var (
 	pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"add":     func(a, b int) int { return a + b },
+		"join":    strings.Join,
 		"inc":     func(i int) int { return i + 1 },
 	}).ParseFS(assets, "assets/*.html"))
 	tiers = []string{"closed", "weights-available", "open-weights", "open-source-ai", "open-source-ai-open-data"}
@@ -68,6 +69,7 @@ type pageReport struct {
 		Label   string `json:"label"`
 		Reasons []struct {
 			Criterion, Result, Detail, Fix string
+			Evidence                       []string
 		} `json:"reasons"`
 	} `json:"tier"`
 	Findings []struct {
