@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/source/github"
+
 	"github.com/riverqueue/river"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
@@ -16,11 +18,25 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/target"
 )
 
+// GitHubOrgPrefix marks the owner of a release read from GitHub in a model's name
+// ("github:allenai/OLMo"); ':' never occurs in a Hub organisation.
+const GitHubOrgPrefix = "github:"
+
 // ModelOf names the model a queued target audits: ORG/NAME of an hf: target (datasets as
-// "datasets/ORG" and NAME). Only Hub targets can be queued: a server never reads local paths.
+// "datasets/ORG" and NAME), github:OWNER/REPO of a gh: target. Only these can be queued: a server
+// never reads local paths or arbitrary URLs.
 func ModelOf(t string) (store.Model, error) {
+	if strings.HasPrefix(t, "gh:") {
+		// A release published on GitHub: its owner is told from a Hub organisation by a prefix
+		// no Hub name can carry.
+		gt, err := github.ParseTarget(t)
+		if err != nil {
+			return store.Model{}, err
+		}
+		return store.Model{Org: GitHubOrgPrefix + gt.Owner, Name: gt.Name}, nil
+	}
 	if !hub.IsTarget(t) {
-		return store.Model{}, fmt.Errorf("%q is not a Hub target (hf:ORG/NAME[@REV])", t)
+		return store.Model{}, fmt.Errorf("%q is neither a Hub target (hf:ORG/NAME[@REV]) nor a GitHub one (gh:ORG/REPO[@REF])", t)
 	}
 	ht, err := hub.ParseTarget(t)
 	if err != nil {

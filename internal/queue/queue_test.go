@@ -167,13 +167,15 @@ func TestModelOf(t *testing.T) {
 		"hf:acme/tiny@main":          "acme/tiny",
 		"hf:datasets/acme/corpus":    "datasets/acme/corpus",
 		"https://huggingface.co/a/b": "a/b",
+		"gh:allenai/OLMo":            "github:allenai/OLMo",
+		"gh:allenai/OLMo@v1":         "github:allenai/OLMo",
 	} {
 		m, err := ModelOf(in)
 		if err != nil || m.String() != want {
 			t.Errorf("ModelOf(%q) = %v %v, want %s", in, m, err, want)
 		}
 	}
-	for _, bad := range []string{"/etc", "./model", "gh:acme/x", "hf:"} {
+	for _, bad := range []string{"/etc", "./model", "gh:acme", "gh:a/b/c", "https://example.com/x", "hf:"} {
 		if _, err := ModelOf(bad); err == nil {
 			t.Errorf("ModelOf(%q) accepted", bad)
 		}

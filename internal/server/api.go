@@ -57,11 +57,11 @@ func (s *server) submit(w http.ResponseWriter, r *http.Request) {
 			problem(w, http.StatusRequestEntityTooLarge, "request too large", "bodies are limited to 64 KiB")
 			return
 		}
-		problem(w, http.StatusBadRequest, "bad request", `the body must be {"target": "hf:ORG/NAME[@REV]"}: `+err.Error())
+		problem(w, http.StatusBadRequest, "bad request", `the body must be {"target": "hf:ORG/NAME[@REV]"} (or gh:ORG/REPO[@REF]): `+err.Error())
 		return
 	}
 	if _, err := queue.ModelOf(body.Target); err != nil {
-		problem(w, http.StatusBadRequest, "unsupported target", err.Error()+"; the server audits Hugging Face Hub repositories only")
+		problem(w, http.StatusBadRequest, "unsupported target", err.Error()+"; the server audits Hugging Face Hub and GitHub repositories only")
 		return
 	}
 	job, err := s.cfg.Queue.Submit(r.Context(), body.Target)

@@ -1,7 +1,7 @@
 // Package server is glassbox's web service: the REST API (/api/v1, JSON, errors as RFC 9457
 // problem details) and server-rendered pages over the store of audits, with audits submitted to
 // the queue. Reading is public; writing needs a token the store knows (glassbox token create).
-// Targets are limited to Hub names (hf:ORG/NAME[@REV]): the server never fetches an arbitrary
+// Targets are limited to Hub and GitHub names (hf:ORG/NAME[@REV], gh:ORG/REPO[@REF]): the server never fetches an arbitrary
 // URL or reads a local path.
 package server
 

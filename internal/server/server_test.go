@@ -219,3 +219,20 @@ func (q *fakeQueue) Depth(context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// TestGitHubTargets: gh: targets are queued too, and their model pages live under github:OWNER.
+func TestGitHubTargets(t *testing.T) {
+	srv, st, q, tok := setup(t)
+	if res, body := do(t, "POST", srv.URL+"/api/v1/audits", tok, `{"target": "gh:acme/trainer"}`); res.StatusCode != 202 || len(q.jobs) != 1 {
+		t.Fatalf("submit gh: %d %s", res.StatusCode, body)
+	}
+	report := strings.Replace(hostileReport, `"target": "hf:acme/evil"`, `"target": "gh:acme/trainer"`, 1)
+	if _, err := st.Save(context.Background(), &store.Audit{Model: store.Model{Org: "github:acme", Name: "trainer"}, Version: "test", Report: []byte(report)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/models/github:acme/trainer", "/api/v1/models/github:acme/trainer", "/badge/github:acme/trainer.svg", "/api/v1/compare?m=github:acme/trainer"} {
+		if res, body := do(t, "GET", srv.URL+path, "", ""); res.StatusCode != 200 {
+			t.Errorf("%s: %d %s", path, res.StatusCode, body)
+		}
+	}
+}
