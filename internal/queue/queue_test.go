@@ -154,7 +154,7 @@ func TestAuditorEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f := waitFor(t, q, bad.ID, Failed); !strings.Contains(f.Error, "not a Hub target") {
+			if f := waitFor(t, q, bad.ID, Failed); !strings.Contains(f.Error, "neither a Hub target") {
 				t.Errorf("local path job %+v, want refused as not a Hub target", f)
 			}
 		})
