@@ -2,7 +2,7 @@ package license
 
 import (
 	_ "embed"
-	"sort"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -35,7 +35,6 @@ type scanCandidate struct {
 var (
 	candidatesOnce sync.Once
 	candidates     []scanCandidate
-	scanners       sync.Map // candidate set key → *licensecheck.Scanner
 )
 
 // scanWordsData is the candidates' word hashes, computed from google/licensecheck's patterns by
@@ -124,32 +123,72 @@ func (c scanCandidate) couldMatch(have map[uint32]bool) bool {
 // textScanner returns a licensecheck scanner over the licences that text could match, nil when
 // it can match none.
 func textScanner(text []byte) *licensecheck.Scanner {
+	picked := candidatesFor(text)
+	if len(picked) == 0 {
+		return nil
+	}
+	return scannerFor(picked)
+}
+
+// candidatesFor lists the indexes of the candidates text could match.
+func candidatesFor(text []byte) []int {
 	have := map[uint32]bool{}
 	for _, w := range longWords(string(text)) {
 		have[wordHash(w)] = true
 	}
-	var list []licensecheck.License
-	var ids []string
-	for _, c := range scanCandidates() {
+	var picked []int
+	for i, c := range scanCandidates() {
 		if c.couldMatch(have) {
-			list = append(list, c.lic)
-			ids = append(ids, c.lic.ID)
+			picked = append(picked, i)
 		}
 	}
-	if len(list) == 0 {
-		return nil
+	return picked
+}
+
+// maxScanners bounds the scanners kept per candidate set: a long-running server or census sees
+// many sets, and past the bound every text uses the one scanner over all candidates.
+const maxScanners = 64
+
+var (
+	scannersMu sync.Mutex
+	scanners   = map[string]*licensecheck.Scanner{} // by the candidates' indexes
+	allScanner *licensecheck.Scanner
+)
+
+// scannerFor returns the scanner over the candidates at these indexes, building it once.
+func scannerFor(picked []int) *licensecheck.Scanner {
+	cs := scanCandidates()
+	key := fmt.Sprint(picked)
+	scannersMu.Lock()
+	defer scannersMu.Unlock()
+	if s, ok := scanners[key]; ok {
+		return s
 	}
-	sort.Strings(ids)
-	key := strings.Join(ids, ",")
-	if s, ok := scanners.Load(key); ok {
-		return s.(*licensecheck.Scanner)
+	if len(scanners) >= maxScanners {
+		if allScanner == nil {
+			all := make([]int, len(cs))
+			for i := range all {
+				all[i] = i
+			}
+			allScanner = buildScanner(cs, all)
+		}
+		return allScanner
+	}
+	s := buildScanner(cs, picked)
+	scanners[key] = s
+	return s
+}
+
+func buildScanner(cs []scanCandidate, picked []int) *licensecheck.Scanner {
+	list := make([]licensecheck.License, len(picked))
+	for i, p := range picked {
+		list[i] = cs[p].lic
 	}
 	s, err := licensecheck.NewScanner(list)
 	if err != nil {
 		panic("license: building the licence text scanner: " + err.Error())
 	}
-	actual, _ := scanners.LoadOrStore(key, s)
-	return actual.(*licensecheck.Scanner)
+	return s
 }
 
 // longWords splits s into lower-case runs of ASCII letters five or more long.

@@ -22,16 +22,7 @@ func sqlStates(db *sql.DB) stateCounter {
 			return nil, err
 		}
 		defer rows.Close()
-		out := map[rivertype.JobState]int{}
-		for rows.Next() {
-			var state string
-			var n int
-			if err := rows.Scan(&state, &n); err != nil {
-				return nil, err
-			}
-			out[rivertype.JobState(state)] += n
-		}
-		return out, rows.Err()
+		return countStates(rows)
 	}
 }
 
@@ -42,17 +33,29 @@ func pgxStates(pool *pgxpool.Pool) stateCounter {
 			return nil, err
 		}
 		defer rows.Close()
-		out := map[rivertype.JobState]int{}
-		for rows.Next() {
-			var state string
-			var n int
-			if err := rows.Scan(&state, &n); err != nil {
-				return nil, err
-			}
-			out[rivertype.JobState(state)] += n
-		}
-		return out, rows.Err()
+		return countStates(rows)
 	}
+}
+
+// stateRows is what database/sql's and pgx's rows both offer.
+type stateRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// countStates reads depthQuery's (state, count) rows.
+func countStates(rows stateRows) (map[rivertype.JobState]int, error) {
+	out := map[rivertype.JobState]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[rivertype.JobState(state)] += n
+	}
+	return out, rows.Err()
 }
 
 // Depth implements Queue: River's states folded into the API's four statuses, each present.

@@ -91,8 +91,9 @@ func modelParam(r *http.Request) store.Model {
 	return store.Model{Org: chi.URLParam(r, "org"), Name: chi.URLParam(r, "name")}
 }
 
-// model writes a model's latest report, or its report at ?revision=, as stored.
-func (s *server) model(w http.ResponseWriter, r *http.Request) {
+// requestedAudit reads the audit a request names: the model's latest, or its audit at
+// ?revision=; it writes the problem and returns false when there is none or the store fails.
+func (s *server) requestedAudit(w http.ResponseWriter, r *http.Request) (*store.Audit, bool) {
 	m := modelParam(r)
 	var a *store.Audit
 	var err error
@@ -101,7 +102,13 @@ func (s *server) model(w http.ResponseWriter, r *http.Request) {
 	} else {
 		a, err = s.cfg.Store.Latest(r.Context(), m)
 	}
-	if !s.found(w, err, m) {
+	return a, s.found(w, err, m)
+}
+
+// model writes a model's latest report, or its report at ?revision=, as stored.
+func (s *server) model(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.requestedAudit(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -203,15 +203,8 @@ func (s *server) compareAPI(w http.ResponseWriter, r *http.Request) {
 
 // download sends a model's stored report (latest or ?revision=) as a JSON file.
 func (s *server) download(w http.ResponseWriter, r *http.Request) {
-	m := modelParam(r)
-	var a *store.Audit
-	var err error
-	if rev := r.URL.Query().Get("revision"); rev != "" {
-		a, err = s.cfg.Store.AtRevision(r.Context(), m, rev)
-	} else {
-		a, err = s.cfg.Store.Latest(r.Context(), m)
-	}
-	if !s.found(w, err, m) {
+	a, ok := s.requestedAudit(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -47,15 +47,8 @@ func (s *server) downloadAs(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "unknown format", "downloads are md, html, cyclonedx or spdx (and report.json)")
 		return
 	}
-	m := modelParam(r)
-	var a *store.Audit
-	var err error
-	if rev := r.URL.Query().Get("revision"); rev != "" {
-		a, err = s.cfg.Store.AtRevision(r.Context(), m, rev)
-	} else {
-		a, err = s.cfg.Store.Latest(r.Context(), m)
-	}
-	if !s.found(w, err, m) {
+	a, ok := s.requestedAudit(w, r)
+	if !ok {
 		return
 	}
 	snap, err := s.cfg.Store.Snapshot(r.Context(), a.ID)
@@ -63,7 +56,7 @@ func (s *server) downloadAs(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "no snapshot", "this audit was stored without the snapshot it was made from; audit the model again to download it in other forms")
 		return
 	}
-	if !s.found(w, err, m) {
+	if !s.found(w, err, a.Model) {
 		return
 	}
 	rel, err := release.Unmarshal(snap)
