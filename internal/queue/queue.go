@@ -85,6 +85,10 @@ type Config struct {
 	// sharing the queue does; the first sweep is one interval after start).
 	ReauditEvery time.Duration
 	Stale        StaleFunc
+	// Register, when set with workers, adds more kinds of job (the census's) to this process's
+	// workers; they run in the River queues Queues names, with that many workers each.
+	Register func(w *river.Workers)
+	Queues   map[string]int
 }
 
 // Queue submits audit jobs and, with workers, runs them.
@@ -99,6 +103,10 @@ type Queue interface {
 	// Depth counts the audit jobs in the queue by status (queued, running, done, failed), for
 	// every process sharing it.
 	Depth(ctx context.Context) (map[string]int, error)
+	// InsertMany queues jobs of any registered kind (a census's pages and models), each with its
+	// own options; a job unique by its arguments that already exists is not queued again.
+	// It returns how many were new.
+	InsertMany(ctx context.Context, jobs []river.InsertManyParams) (int, error)
 	Close() error
 }
 
@@ -168,6 +176,12 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 		river.AddWorker(workers, &reauditWorker{stale: cfg.Stale, submit: q.Submit})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+		if cfg.Register != nil {
+			cfg.Register(workers)
+			for name, n := range cfg.Queues {
+				rc.Queues[name] = river.QueueConfig{MaxWorkers: max(1, n)}
+			}
+		}
 		if cfg.ReauditEvery > 0 && cfg.Stale != nil {
 			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ReauditEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ReauditArgs{}, nil }, &river.PeriodicJobOpts{ID: "reaudit"})}
@@ -220,6 +234,23 @@ func (q *riverQueue[TTx]) Get(ctx context.Context, id string) (Job, error) {
 		return Job{}, ErrNotFound
 	}
 	return jobOf(row), nil
+}
+
+func (q *riverQueue[TTx]) InsertMany(ctx context.Context, jobs []river.InsertManyParams) (int, error) {
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	res, err := q.client.InsertMany(ctx, jobs)
+	if err != nil {
+		return 0, fmt.Errorf("queue: %v", err)
+	}
+	n := 0
+	for _, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (q *riverQueue[TTx]) Start(ctx context.Context) error { return q.client.Start(ctx) }

@@ -12,3 +12,11 @@ func SQL(s Store) (db *sql.DB, postgres bool) {
 	}
 	return ss.db, ss.d.numbered
 }
+
+// Rebind turns a query's ? placeholders into PostgreSQL's $1, $2 … for PostgreSQL.
+func Rebind(isPostgres bool, q string) string {
+	if isPostgres {
+		return postgres.rebind(q)
+	}
+	return q
+}

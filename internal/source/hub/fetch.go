@@ -247,9 +247,21 @@ func (c *Client) resolveURL(t Target, sha, p string) string {
 // info reads a repository's metadata at t.Revision (the default branch when empty). The commit
 // it names must be 40 hex digits, since every later URL and cache entry is pinned to it.
 func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
+	info, _, err := c.infoRaw(ctx, t)
+	return info, err
+}
+
+// InfoJSON is a repository's info answer as the Hub gave it (the fields Fetch asks for), once
+// checked as Fetch checks it: the listing-entry shape MetadataRelease reads.
+func (c *Client) InfoJSON(ctx context.Context, t Target) (json.RawMessage, error) {
+	_, raw, err := c.infoRaw(ctx, t)
+	return raw, err
+}
+
+func (c *Client) infoRaw(ctx context.Context, t Target) (*repoInfo, json.RawMessage, error) {
 	if t.Revision != "" {
 		if err := checkRevision(t.Revision); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, t, err)
+			return nil, nil, fmt.Errorf("%w: %s: %v", source.ErrUnreadable, t, err)
 		}
 	}
 	c.init()
@@ -260,13 +272,13 @@ func (c *Client) info(ctx context.Context, t Target) (*repoInfo, error) {
 	q := url.Values{"expand": expand[t.Kind]}
 	var raw json.RawMessage
 	if err := c.getJSON(ctx, t.String(), u+"?"+q.Encode(), &raw, false); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	info, err := decodeInfo(raw, t)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, err)
+		return nil, nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, t, err)
 	}
-	return info, nil
+	return info, raw, nil
 }
 
 // decodeInfo reads an info answer for t and checks what later requests rely on: a 40-hex commit,

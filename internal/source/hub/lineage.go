@@ -62,9 +62,27 @@ func ancestryOf(rel *release.Release) []string {
 	return []string{strings.ToLower(rel.Hub.ID)}
 }
 
+// Repos gives the repositories a lineage is built from instead of the Hub's own answers: a
+// census reads base models and datasets from its shared store, once for every child.
+type Repos interface {
+	// Repo returns the release of t (its info and whatever files are known), or an error
+	// saying why it cannot be read.
+	Repo(ctx context.Context, t Target) (*release.Release, error)
+}
+
+// ResolveLineage fills rel's Parents and Datasets to depth as FetchLineage does, taking every
+// repository from repos.
+func ResolveLineage(ctx context.Context, rel *release.Release, depth int, opts Options, repos Repos) error {
+	l := newLineage(nil, opts)
+	l.repos = repos
+	rel.Notes = append(rel.Notes, l.resolve(ctx, rel, ancestryOf(rel), depth, l.opts.MaxRepos-1)...)
+	return ctx.Err()
+}
+
 // lineage memoises fetches across one FetchLineage or Audit call.
 type lineage struct {
 	c     *Client
+	repos Repos // when set, repositories come from here instead of c
 	opts  Options
 	mu    sync.Mutex
 	calls map[string]*call
@@ -96,6 +114,11 @@ func (l *lineage) start(ctx context.Context, t Target) *call {
 	l.calls[key] = cl
 	go func() {
 		defer close(cl.done)
+		if l.repos != nil {
+			cl.rel, cl.err = l.repos.Repo(ctx, t)
+			close(cl.head)
+			return
+		}
 		cl.info, cl.err = l.c.info(ctx, t)
 		close(cl.head)
 		if cl.err == nil {
@@ -200,6 +223,12 @@ func (l *lineage) parent(ctx context.Context, id string, ancestry []string, dept
 	}
 	if cl.err != nil {
 		return stub(t.String(), id, fmt.Sprintf("base model could not be read: %v", cl.err))
+	}
+	if cl.info == nil { // from Repos: the release as given, its own lineage resolved here
+		cp := *cl.rel
+		cp.Parents, cp.Datasets = nil, nil
+		cp.Notes = append(append([]string(nil), cl.rel.Notes...), l.resolve(ctx, &cp, append(ancestry[:len(ancestry):len(ancestry)], strings.ToLower(t.Repo)), depth-1, quota)...)
+		return &cp
 	}
 	cp := newRelease(t, cl.info)
 	notes := l.resolve(ctx, cp, append(ancestry[:len(ancestry):len(ancestry)], strings.ToLower(t.Repo)), depth-1, quota)

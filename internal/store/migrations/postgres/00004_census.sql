@@ -10,8 +10,16 @@ CREATE TABLE censuses (
     started_at BIGINT NOT NULL, -- unix milliseconds, as every time here
     finished_at BIGINT NOT NULL DEFAULT 0,
     listed INTEGER NOT NULL DEFAULT 0,
+    -- cursor is the listing page to read next (empty: the first); pages counts those read.
+    cursor TEXT NOT NULL DEFAULT '',
     pages INTEGER NOT NULL DEFAULT 0,
-    requests INTEGER NOT NULL DEFAULT 0
+    -- What the census cost and saved: Hub requests, files found already read (by blob id) or
+    -- read, base models and datasets found already known or fetched.
+    requests BIGINT NOT NULL DEFAULT 0,
+    blob_hits BIGINT NOT NULL DEFAULT 0,
+    blob_misses BIGINT NOT NULL DEFAULT 0,
+    lineage_hits BIGINT NOT NULL DEFAULT 0,
+    lineage_fetches BIGINT NOT NULL DEFAULT 0
 );
 
 -- One model of a census: its listing's sha, the round it was last seen in, what its audit
