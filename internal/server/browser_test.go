@@ -269,3 +269,30 @@ func TestBrowserAuditForm(t *testing.T) {
 	}
 	checkPage(t, ctx, pl, "audit-model")
 }
+
+// TestBrowserCensus: the census dashboard and the page saying none has run load under the
+// server's policy without a console error, a dialog or overflow at 320 px; the hostile
+// organisation is shown as text.
+func TestBrowserCensus(t *testing.T) {
+	ctx, pl := browser(t)
+	srv := censusServer(t, found)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/census")); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('svg.census-svg').length`); n != 11 {
+		t.Errorf("the dashboard draws %d charts, want 11", n)
+	}
+	if !eval[bool](t, ctx, `document.body.innerText.includes('<script>alert(1)</script>')`) {
+		t.Error("the hostile organisation is not shown as text")
+	}
+	if grid := eval[string](t, ctx, `getComputedStyle(document.querySelector('.census-charts')).display`); grid != "grid" {
+		t.Errorf("the charts are laid out as %q: census.css did not apply", grid)
+	}
+	checkPage(t, ctx, pl, "census")
+
+	none := censusServer(t, nil)
+	if err := chromedp.Do(ctx, chromedp.Navigate(none.URL+"/census")); err != nil {
+		t.Fatal(err)
+	}
+	checkPage(t, ctx, pl, "census-none")
+}

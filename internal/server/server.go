@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
+	"github.com/glassbox-dev/glassbox/internal/census/report"
 	"github.com/glassbox-dev/glassbox/internal/queue"
 	"github.com/glassbox-dev/glassbox/internal/store"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Metrics are exposed at /metrics (default: new metrics of this handler alone).
 	Metrics *Metrics
+	// Census returns the latest census's header and summary, shown at /census and
+	// /api/v1/census; nil, or an error wrapping ErrNoCensus, means none has run yet.
+	Census func(ctx context.Context) (report.Meta, *report.Summary, error)
 }
 
 // maxBody bounds every request body.
@@ -73,17 +77,20 @@ func New(cfg Config) http.Handler {
 		r.Get("/models/{org}/{name}", s.model)
 		r.Get("/models/{org}/{name}/history", s.history)
 		r.Get("/compare", s.compareAPI)
+		r.Get("/census", s.censusAPI)
 	})
 	r.Get("/", s.leaderboardPage)
 	r.Get("/audit", s.auditFormPage)
 	r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), crossOrigin).
 		Post("/audit", s.auditFormPost)
 	r.Get("/audits/{id}", s.jobPage)
+	r.Get("/assets/census.css", censusCSS)
 	r.Handle("/assets/*", assetServer())
 	r.Get("/models/{org}/{name}", s.modelPage)
 	r.Get("/models/{org}/{name}/report.json", s.download)
 	r.Get("/models/{org}/{name}/report.{format}", s.downloadAs)
 	r.Get("/compare", s.comparePage)
+	r.Get("/census", s.censusPage)
 	r.Get("/badge/{org}/{name}.svg", s.badge)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusNotFound, "not found", r.URL.Path+" is not a page or endpoint of glassbox")
