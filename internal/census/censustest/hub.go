@@ -4,6 +4,14 @@
 // Hub's listing (expand, filters, sorts, cursor pagination), model and dataset info, file trees,
 // /resolve/ downloads, per-request latency and the Hub's fixed-window rate limits.
 //
+// Conventions of the fake: the default listing order is creation order (IDs); sorts are
+// descending unless direction=1. A listing without expand carries the Hub's short default
+// fields (full=true adds author, sha, lastModified, gated, disabled, siblings); info without
+// expand carries every field. Files of gated models other than README.md and .gitattributes
+// need an Authorization header (any token counts as having accepted the terms); anonymous
+// reads get 401 GatedRepo. LFS files are redirected to /cdn/<sha256>, which no bucket limits.
+// RateLimit and RateLimit-Policy headers are sent for buckets that have a limit.
+//
 // Models are never stored: model i is computed from its index and template (see models.go), so
 // the fake costs a few bytes per model beyond its templates. Files repeat byte for byte across
 // the models of one template, so their git and LFS oids are shared, as a census's dedupe
