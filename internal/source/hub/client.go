@@ -64,6 +64,8 @@ type Client struct {
 	Budget *web.Budget
 	// MaxAnswer caps one JSON answer (model info, a tree page); zero means DefaultMaxAnswer.
 	MaxAnswer int64
+	// MaxListAnswer caps one listing page (List); zero means DefaultMaxListAnswer.
+	MaxListAnswer int64
 
 	once     sync.Once
 	http     *http.Client
