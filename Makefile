@@ -20,6 +20,7 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzDecodeTreePage \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
+	./internal/source/hub:FuzzDecodeListPage \
 	./internal/links:FuzzExtract \
 	./internal/source/github:FuzzDecode \
 	./internal/policy:FuzzParse

@@ -42,7 +42,7 @@ type view struct {
 func Detect(rel *release.Release, cat *license.Catalogue) *Facts {
 	v := &view{rel: rel, cat: cat, files: rel.Files, headers: map[string]*artifact.Facts{}}
 	v.facts = &Facts{
-		Name: rel.Name, Target: rel.Target, Revision: rel.Revision, Complete: rel.Complete,
+		Name: rel.Name, Target: rel.Target, Revision: rel.Revision, Complete: rel.Complete, MetadataOnly: rel.Metadata,
 		FilesSeen: len(rel.Files), Licenses: []License{}, Datasets: []Dataset{}, Lineage: []Parent{},
 		Artifacts: []Artifact{}, Claims: []Claim{}, Findings: []Finding{},
 	}

@@ -194,6 +194,9 @@ type Facts struct {
 	Revision string `json:"revision"`
 	// Complete: the inventory is the whole release.
 	Complete bool `json:"complete"`
+	// MetadataOnly: the release was judged from the Hub listing's metadata; no file was read,
+	// so what the card's prose, the licence texts and the weights headers say is unknown.
+	MetadataOnly bool `json:"metadata_only,omitempty"`
 	// HasCard: a model card was found; FilesSeen counts the inventory.
 	HasCard    bool        `json:"has_card"`
 	FilesSeen  int         `json:"files_seen"`

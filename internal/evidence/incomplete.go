@@ -41,8 +41,22 @@ func (v *view) incompleteRead() {
 // readFailed reports whether a read of a card or licence file failed, so that no finding may
 // claim it is missing.
 func (v *view) readFailed() bool {
+	if v.rel.Metadata && v.keyTextUnread() {
+		return true
+	}
 	for _, f := range v.rel.FailedReads {
 		if release.IsKeyText(f.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyTextUnread reports whether the inventory holds a card or licence file whose text was not
+// read, as in a release judged from listing metadata.
+func (v *view) keyTextUnread() bool {
+	for _, f := range v.rel.Files {
+		if t, ok := v.rel.Text(f.Path); (!ok || t.Truncated) && release.IsKeyText(f.Path) {
 			return true
 		}
 	}

@@ -9,14 +9,17 @@ import "github.com/glassbox-dev/glassbox/internal/release"
 // placeholder is not a release of the weights. It returns whether a is malformed, and sets
 // a.Error for an empty file.
 //
-// Not judged: LFS pointers, files whose header was not read, and headers that could not be
-// fetched (artifact.Facts.ReadError: a network or disk failure says nothing about the file).
+// Not judged: LFS pointers, files of a release judged from listing metadata whose header was
+// not read (their size is unknown, not 0), and headers that could not be fetched (artifact.Facts.ReadError: a network or disk failure says nothing about the file).
 func (v *view) malformedWeights(f release.File, a *Artifact) bool {
 	if f.LFS != nil {
 		return false
 	}
 	if h := v.headers[f.Path]; h != nil && h.ReadError {
 		return false
+	}
+	if v.rel.Metadata && v.headers[f.Path] == nil {
+		return false // a listing gives names without sizes: the file was never seen
 	}
 	if a.Error == "" && f.Size == 0 {
 		a.Error = "the file is empty (0 bytes)"

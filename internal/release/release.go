@@ -44,6 +44,9 @@ type Release struct {
 	Datasets []*Release `json:"datasets,omitempty"`
 	// Linked are the code repositories the card links to, read one level deep (linked.go).
 	Linked []*Linked `json:"linked,omitempty"`
+	// Metadata: judged from the Hub listing's metadata; no file was read (the card's text holds
+	// only its front matter, and licence texts and weights headers are unread).
+	Metadata bool `json:"metadata_only,omitempty"`
 }
 
 // HubInfo is the Hugging Face Hub's metadata for one model or dataset repository, as the API

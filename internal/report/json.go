@@ -18,29 +18,35 @@ const Schema = "glassbox.report/v1"
 // Document is the JSON report. Field names are a public contract (CONTRACT.md): extend, never
 // rename.
 type Document struct {
-	Schema     string               `json:"schema"`
-	Target     string               `json:"target"`
-	Name       string               `json:"name"`
-	Revision   string               `json:"revision"`
-	Parameters int64                `json:"parameters,omitempty"`
-	Tier       Tier                 `json:"tier"`
-	Frameworks map[string]any       `json:"frameworks"`
-	Components []evidence.Component `json:"components"`
-	Licenses   []evidence.License   `json:"licenses"`
-	Weights    evidence.Weights     `json:"weights"`
-	Library    *evidence.Library    `json:"library,omitempty"`
-	Task       string               `json:"task,omitempty"`
-	Datasets   []evidence.Dataset   `json:"datasets"`
-	Lineage    []evidence.Parent    `json:"lineage"`
-	Artifacts  []evidence.Artifact  `json:"artifacts"`
-	Claims     []evidence.Claim     `json:"claims"`
-	Findings   []evidence.Finding   `json:"findings"`
-	Evidence   []evidence.Evidence  `json:"evidence"`
-	Summary    Summary              `json:"summary"`
+	Schema   string `json:"schema"`
+	Target   string `json:"target"`
+	Name     string `json:"name"`
+	Revision string `json:"revision"`
+	// MetadataOnly: the audit is from the Hub listing's metadata only; no file was read.
+	MetadataOnly bool                 `json:"metadata_only,omitempty"`
+	Parameters   int64                `json:"parameters,omitempty"`
+	Tier         Tier                 `json:"tier"`
+	Frameworks   map[string]any       `json:"frameworks"`
+	Components   []evidence.Component `json:"components"`
+	Licenses     []evidence.License   `json:"licenses"`
+	Weights      evidence.Weights     `json:"weights"`
+	Library      *evidence.Library    `json:"library,omitempty"`
+	Task         string               `json:"task,omitempty"`
+	Datasets     []evidence.Dataset   `json:"datasets"`
+	Lineage      []evidence.Parent    `json:"lineage"`
+	Artifacts    []evidence.Artifact  `json:"artifacts"`
+	Claims       []evidence.Claim     `json:"claims"`
+	Findings     []evidence.Finding   `json:"findings"`
+	Evidence     []evidence.Evidence  `json:"evidence"`
+	Summary      Summary              `json:"summary"`
 
 	// Linked lists the code repositories the card links to (absent when it links none).
 	Linked []evidence.LinkedRepo `json:"linked,omitempty"`
 }
+
+// MetadataOnlyLine is what the text and Markdown reports say of an audit made from the Hub
+// listing's metadata alone.
+const MetadataOnlyLine = "Audited from the Hub listing's metadata only: no file was read, so what the card's prose, the licence texts and the weights headers say is unknown."
 
 // Tier is the headline G7 label with its reasons.
 type Tier struct {
@@ -59,7 +65,7 @@ type Summary struct {
 func Build(a *assess.Assessment) *Document {
 	f := a.Facts
 	d := &Document{
-		Schema: Schema, Target: f.Target, Name: f.Name, Revision: f.Revision, Parameters: f.Parameters,
+		Schema: Schema, Target: f.Target, Name: f.Name, Revision: f.Revision, Parameters: f.Parameters, MetadataOnly: f.MetadataOnly,
 		Tier:       Tier{Label: a.Tier.Label, Reasons: a.Tier.Reasons},
 		Frameworks: map[string]any{},
 		Components: f.Components, Licenses: f.Licenses, Weights: f.Weights, Library: f.Library, Task: f.Task,

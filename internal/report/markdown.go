@@ -20,6 +20,9 @@ func Markdown(w io.Writer, a *assess.Assessment) error {
 	fmt.Fprintf(b, "# %s: %s\n\n", mdText(f.Name), g7.Names[a.Tier.Label])
 	fmt.Fprintf(b, "Target `%s` at revision `%s`. Components present: %d of %d. Findings: %s.\n\n",
 		mdCode(f.Target), mdCode(f.Revision), d.Summary.ComponentsPresent, d.Summary.ComponentsTotal, findingCount(f.Findings))
+	if f.MetadataOnly {
+		fmt.Fprintf(b, "%s\n\n", MetadataOnlyLine)
+	}
 
 	fmt.Fprintln(b, "## The spectrum, bottom to top")
 	fmt.Fprintln(b)

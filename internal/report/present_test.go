@@ -112,3 +112,32 @@ func TestStandingReadsEntry(t *testing.T) {
 		t.Error("a malformed entry reads as ok")
 	}
 }
+
+// TestMetadataOnlyLine: an audit from listing metadata says so once in every format; a normal
+// audit does not.
+func TestMetadataOnlyLine(t *testing.T) {
+	t.Parallel()
+	for _, meta := range []bool{true, false} {
+		a := &assess.Assessment{Facts: &evidence.Facts{Name: "acme/m", MetadataOnly: meta}, Tier: framework.Verdict{Label: "insufficient-evidence"}}
+		var txt, md, js bytes.Buffer
+		if err := report.Text(&txt, a, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.Markdown(&md, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.JSON(&js, a); err != nil {
+			t.Fatal(err)
+		}
+		want := map[bool]int{true: 1, false: 0}[meta]
+		if n := strings.Count(txt.String(), report.MetadataOnlyLine); n != want {
+			t.Errorf("metadata %v: text has the line %d times", meta, n)
+		}
+		if n := strings.Count(md.String(), report.MetadataOnlyLine); n != want {
+			t.Errorf("metadata %v: Markdown has the line %d times", meta, n)
+		}
+		if n := strings.Count(js.String(), `"metadata_only": true`); n != want {
+			t.Errorf("metadata %v: JSON has metadata_only %d times", meta, n)
+		}
+	}
+}

@@ -49,6 +49,9 @@ func Text(w io.Writer, a *assess.Assessment, opt TextOptions) error {
 	f := a.Facts
 	t := &textWriter{p: p}
 	t.printf("%s — %s\n", p.paint(ansiBold, f.Name), p.paint(ansiBold+tierColour[a.Tier.Label], g7.Names[a.Tier.Label]))
+	if f.MetadataOnly {
+		t.printf("%s\n", p.paint(ansiDim, MetadataOnlyLine))
+	}
 	if opt.Explain {
 		textLadder(t, a)
 	} else {

@@ -64,6 +64,8 @@ type Client struct {
 	Budget *web.Budget
 	// MaxAnswer caps one JSON answer (model info, a tree page); zero means DefaultMaxAnswer.
 	MaxAnswer int64
+	// MaxListAnswer caps one listing page (List); zero means DefaultMaxListAnswer.
+	MaxListAnswer int64
 
 	once     sync.Once
 	http     *http.Client
@@ -193,10 +195,23 @@ type countingTransport struct {
 	n    *atomic.Int64
 }
 
-// RoundTrip counts and forwards the request.
+// RoundTrip counts and forwards the request, also on the counter of its context (withCounter).
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.n.Add(1)
+	if n, ok := r.Context().Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
 	return t.next.RoundTrip(r)
+}
+
+// counterKey holds a per-call request counter in a context.
+type counterKey struct{}
+
+// withCounter returns ctx with a counter of the requests sent under it, so one caller's
+// requests can be told from those of others sharing the Client.
+func withCounter(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, counterKey{}, n), n
 }
 
 // sleep waits for d unless ctx ends first.

@@ -338,12 +338,18 @@ const jsonCost = 3
 // memory reserved is jsonCost times the answer's announced length, or its cap when the length is
 // not announced; no budget is held while the request waits for a worker or an answer.
 func (c *Client) getJSONHeader(ctx context.Context, what, u string, v any, pinned bool) (*http.Response, error) {
+	c.init()
+	return c.getJSONCapped(ctx, what, u, v, pinned, c.MaxAnswer)
+}
+
+// getJSONCapped is getJSONHeader for an answer of at most maxAnswer bytes.
+func (c *Client) getJSONCapped(ctx context.Context, what, u string, v any, pinned bool, maxAnswer int64) (*http.Response, error) {
 	resp, err := c.get(ctx, what, u, nil, pinned)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	limit := c.MaxAnswer
+	limit := maxAnswer
 	if n := resp.ContentLength; n >= 0 && n < limit {
 		limit = n
 	}
@@ -351,7 +357,7 @@ func (c *Client) getJSONHeader(ctx context.Context, what, u string, v any, pinne
 		return nil, fmt.Errorf("%w: %s: %w", source.ErrUnreadable, what, err)
 	}
 	defer c.Budget.Release(limit * jsonCost)
-	body, err := web.ReadAll(resp.Body, c.MaxAnswer)
+	body, err := web.ReadAll(resp.Body, maxAnswer)
 	if err == nil && int64(len(body)) > limit {
 		err = fmt.Errorf("%w: the answer is longer than its Content-Length", web.ErrTooLarge)
 	}

@@ -97,3 +97,31 @@ func FuzzRateLimit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeListPage: any listing page decodes or fails cleanly; every entry kept has a valid
+// id and a 40-hex commit, is listed once, and is accounted for with the skipped ones.
+func FuzzDecodeListPage(f *testing.F) {
+	f.Add([]byte(`[{"id":"acme/x","sha":"0123456789abcdef0123456789abcdef01234567","downloads":5,"likes":"x","cardData":{"license":"mit"}},{"id":"../x","sha":"0123456789abcdef0123456789abcdef01234567"},7,{"id":"acme/x","sha":"0123456789abcdef0123456789abcdef01234567"}]`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"id":"acme/x"}`))
+	f.Add([]byte(`[{"id":"a","sha":"main","createdAt":3}]`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		page, n, err := decodeListPage(raw)
+		if err != nil {
+			return
+		}
+		if len(page.Entries)+len(page.Skipped) != n {
+			t.Fatalf("%d kept and %d skipped of %d", len(page.Entries), len(page.Skipped), n)
+		}
+		seen := map[string]bool{}
+		for _, e := range page.Entries {
+			if checkRepo(e.ID) != nil || !IsCommit(e.SHA) || seen[strings.ToLower(e.ID)] || e.Downloads < 0 || e.Likes < 0 {
+				t.Fatalf("kept %+v", e)
+			}
+			seen[strings.ToLower(e.ID)] = true
+			if _, err := MetadataRelease(e); err != nil && !strings.Contains(err.Error(), "listing entry") {
+				t.Fatalf("MetadataRelease: %v", err)
+			}
+		}
+	})
+}

@@ -27,11 +27,12 @@ type Hostile struct {
 	TreePaths []string
 	// EmptyPages makes every tree page empty, with a next link to a fresh cursor, forever.
 	EmptyPages bool
-	// RepeatCursor makes every tree page's next link point to the page itself.
+	// RepeatCursor makes every tree and listing page's next link point to the page itself.
 	RepeatCursor bool
 	// DirPages serves this many pages of directories only before the listing's first page.
 	DirPages int
-	// NextOrigin, when set ("http://127.0.0.1:9999"), is the origin of the tree's next links.
+	// NextOrigin, when set ("http://127.0.0.1:9999"), is the origin of the tree's and the
+	// listing's next links.
 	NextOrigin string
 	// RedirectTo, when set, is an origin every /resolve/ answer redirects to, keeping the path.
 	RedirectTo string
@@ -41,6 +42,10 @@ type Hostile struct {
 	RedirectLoop bool
 	// HangHeaders makes every answer wait, sending nothing, until the client gives up.
 	HangHeaders bool
+	// ListEntries are raw entries (objects or not) added after the models of every listing.
+	ListEntries []any
+	// ListBytes pads every listing page to about this many bytes, streamed (never held).
+	ListBytes int64
 	// HeaderBytes makes every weights file a safetensors file whose JSON header is this long,
 	// served from a generated pattern (never held in memory).
 	HeaderBytes int64

@@ -164,6 +164,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case p == "/api/models":
+		h.list(w, r)
 	case strings.HasPrefix(p, "/api/models/"):
 		h.api(w, r, KindModel, strings.TrimPrefix(p, "/api/models/"))
 	case strings.HasPrefix(p, "/api/datasets/"):
@@ -262,32 +264,7 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 			return
 		}
 	}
-	full := map[string]any{"_id": "64f0" + repo.SHA[:20], "id": repo.ID, "sha": repo.SHA, "private": repo.Private,
-		"disabled": false, "gated": false, "lastModified": "2025-01-02T03:04:05.000Z"}
-	if h.Hostile.SHA != "" {
-		full["sha"] = h.Hostile.SHA
-	}
-	if repo.Gated != "" {
-		full["gated"] = repo.Gated
-	}
-	var sibs []map[string]any
-	for _, name := range sortedNames(repo) {
-		sibs = append(sibs, map[string]any{"rfilename": name})
-	}
-	full["siblings"] = sibs
-	for k, v := range repo.Info {
-		full[k] = v
-	}
-	out := full
-	if len(fields) > 0 {
-		out = map[string]any{"_id": full["_id"], "id": full["id"]}
-		for _, f := range fields {
-			if v, ok := full[f]; ok {
-				out[f] = v
-			}
-		}
-	}
-	body, err := json.Marshal(out)
+	body, err := json.Marshal(pick(h.fullInfo(repo), fields))
 	if err != nil {
 		hubError(w, http.StatusInternalServerError, "", err.Error())
 		return
@@ -306,6 +283,45 @@ func (h *Hub) api(w http.ResponseWriter, r *http.Request, kind Kind, p string) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(append(body, '\n'))
+}
+
+// fullInfo is everything the fake knows of a repository, as the info and listing answers
+// spell it.
+func (h *Hub) fullInfo(repo *Repo) map[string]any {
+	full := map[string]any{"_id": "64f0" + clip(repo.SHA, 20), "id": repo.ID, "sha": repo.SHA, "private": repo.Private,
+		"disabled": false, "gated": false, "lastModified": "2025-01-02T03:04:05.000Z"}
+	if h.Hostile.SHA != "" {
+		full["sha"] = h.Hostile.SHA
+	}
+	if repo.Gated != "" {
+		full["gated"] = repo.Gated
+	}
+	var sibs []map[string]any
+	for _, name := range sortedNames(repo) {
+		sibs = append(sibs, map[string]any{"rfilename": name})
+	}
+	full["siblings"] = sibs
+	for k, v := range repo.Info {
+		full[k] = v
+	}
+	return full
+}
+
+// clip is s cut to n bytes.
+func clip(s string, n int) string { return s[:min(len(s), n)] }
+
+// pick keeps the id fields and the expanded fields of full; no fields means all of them.
+func pick(full map[string]any, fields []string) map[string]any {
+	if len(fields) == 0 {
+		return full
+	}
+	out := map[string]any{"_id": full["_id"], "id": full["id"]}
+	for _, f := range fields {
+		if v, ok := full[f]; ok {
+			out[f] = v
+		}
+	}
+	return out
 }
 
 // sortedNames lists a repository's files in path order.
