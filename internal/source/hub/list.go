@@ -283,3 +283,13 @@ func dedupe(page *ListPage, seen map[string]bool) {
 	}
 	page.Entries = kept
 }
+
+// ParseEntry reads one listing entry (or an info answer, which has the same shape) as List does,
+// for entries stored and read back.
+func ParseEntry(raw json.RawMessage) (ListEntry, error) {
+	e, why := decodeListEntry(raw)
+	if why != "" {
+		return ListEntry{}, fmt.Errorf("%w: listing entry: %s", source.ErrUnreadable, why)
+	}
+	return e, nil
+}

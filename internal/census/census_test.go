@@ -1,0 +1,313 @@
+package census
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/glassbox-dev/glassbox/internal/census/censustest"
+	"github.com/glassbox-dev/glassbox/internal/census/report"
+	"github.com/glassbox-dev/glassbox/internal/queue"
+	"github.com/glassbox-dev/glassbox/internal/ratelimit"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
+	"github.com/glassbox-dev/glassbox/internal/store"
+	"github.com/glassbox-dev/glassbox/internal/store/storetest"
+)
+
+// testLimits are the fake Hub's limits in the census tests: small enough that a census of a few
+// hundred models must wait for a window or two, so keeping under them is tested, not assumed.
+var testLimits = map[string]int{"api": 60, "resolvers": 400, "pages": 10}
+
+const testWindow = 2 * time.Second
+
+func fakeHub(t *testing.T, models int) *censustest.Hub {
+	return censustest.New(t, censustest.Config{Models: models, Limits: testLimits, Window: testWindow, PageSize: 100, Seed: 7})
+}
+
+// client reads the fake Hub anonymously, retrying fast.
+func client(h *censustest.Hub) *hub.Client { return clientAt(h.URL()) }
+
+func clientAt(url string) *hub.Client {
+	c := hub.NewClient("test")
+	c.Endpoint, c.Token = url, ""
+	c.Backoff = 10 * time.Millisecond
+	return c
+}
+
+func limits() ratelimit.Limits {
+	l := ratelimit.Limits{}
+	for b, n := range testLimits {
+		l[ratelimit.Bucket(b)] = n
+	}
+	return l
+}
+
+// runCensus runs a census to its end in this process.
+func runCensus(t *testing.T, dsn string, h *censustest.Hub, p Params) Status {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	s, err := Run(ctx, RunConfig{DSN: dsn, Params: p, Workers: 4, Version: "test", Limits: limits(), Client: client(h), Interval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("census: %v (last status %+v)", err, s.Progress)
+	}
+	if s.State != StateFinished {
+		t.Fatalf("census ended %s, want finished", s.State)
+	}
+	return s
+}
+
+// rowsOf reads the rows of the census of p.
+func rowsOf(t *testing.T, dsn string, p Params) map[string]report.Row {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, err := newDB(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := d.byKey(ctx, p.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]report.Row{}
+	for r, err := range d.rows(ctx, c) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[r.ID] = r
+	}
+	return out
+}
+
+// auditCounts counts each model's stored audits.
+func auditCounts(t *testing.T, dsn string, ids []string) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	out := map[string]int{}
+	for _, id := range ids {
+		m, err := queue.ModelOf("hf:" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := st.History(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[id] = len(h)
+	}
+	return out
+}
+
+// TestCensusEndToEnd: a metadata census of the fake Hub lists and audits every model exactly
+// once, under the Hub's rate limits, within the request budget, with tiers that agree within
+// each template and the relabelled fine-tunes caught.
+func TestCensusEndToEnd(t *testing.T) {
+	for name, dsnFor := range storetest.DSNs() {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnFor(t)
+			h := fakeHub(t, 400)
+			s := runCensus(t, dsn, h, Params{})
+			if s.Listed != 400 || s.Audited+s.Unreadable != 400 || s.Pending != 0 {
+				t.Fatalf("listed %d, audited %d, unreadable %d, pending %d; want 400 listed and done", s.Listed, s.Audited, s.Unreadable, s.Pending)
+			}
+			if s.Unreadable != 0 {
+				t.Errorf("%d unreadable models in a metadata census of a healthy Hub", s.Unreadable)
+			}
+			if rpm := s.RequestsPerModel(); rpm > 1.05 {
+				t.Errorf("%.3f requests per model (%d requests), want at most 1.05", rpm, s.Requests)
+			}
+			if h.Violations() != 0 {
+				t.Errorf("%d requests over the Hub's limits", h.Violations())
+			}
+			rows := rowsOf(t, dsn, Params{})
+			ids := h.IDs()
+			for id, n := range auditCounts(t, dsn, ids) {
+				if n != 1 {
+					t.Errorf("%s has %d audits, want 1", id, n)
+				}
+			}
+			checkRows(t, h, ids, rows)
+		})
+	}
+}
+
+// checkRows compares the census's rows with what the fake Hub built each model from.
+func checkRows(t *testing.T, h *censustest.Hub, ids []string, rows map[string]report.Row) {
+	t.Helper()
+	tierOf := map[string]string{}
+	relabels, caught := 0, 0
+	for _, id := range ids {
+		r, ok := rows[id]
+		if !ok {
+			t.Errorf("no row for %s", id)
+			continue
+		}
+		e := h.Expected(id)
+		if r.SHA != e.SHA || r.Mode != ModeMetadata || r.Status != statusAudited || r.AuditID == "" || r.Org != strings.Split(id, "/")[0] {
+			t.Errorf("%s: row %+v, want sha %s, metadata, audited, with an audit id", id, r, e.SHA)
+		}
+		if prev, ok := tierOf[e.Template]; ok && prev != r.Tier {
+			t.Errorf("%s (template %s): tier %s, but another model of its template got %s", id, e.Template, r.Tier, prev)
+		}
+		tierOf[e.Template] = r.Tier
+		if r.TierRank >= store.TierRank["open-source-ai"] {
+			t.Errorf("%s: %s from listing metadata alone, which cannot show the data and code the tier needs", id, r.Tier)
+		}
+		if e.Gated != "" && !r.Gated {
+			t.Errorf("%s: gated %q on the Hub, not in its row", id, e.Gated)
+		}
+		if e.Relabel {
+			relabels++
+			if r.InheritedConflict {
+				caught++
+			}
+			if r.WeightsOpen {
+				t.Errorf("%s: a relabelled fine-tune of %v counted as open weights", id, e.BaseModels)
+			}
+		}
+	}
+	if relabels == 0 || caught != relabels {
+		t.Errorf("%d of %d relabelled fine-tunes have a licence conflict; want all, and some", caught, relabels)
+	}
+}
+
+// TestReCensus: running the census again re-audits only the models whose commit changed.
+func TestReCensus(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "g.db")
+	h := fakeHub(t, 150)
+	runCensus(t, dsn, h, Params{})
+	ids := h.IDs()
+	moved := []string{ids[3], ids[77], ids[149]}
+	h.Bump(moved...)
+	before := h.TotalRequests()
+	s := runCensus(t, dsn, h, Params{})
+	if s.Round != 2 || s.Listed != 150 || s.Audited != 150 {
+		t.Fatalf("second round: %+v, want round 2 with 150 listed and audited", s.Progress)
+	}
+	for id, n := range auditCounts(t, dsn, ids) {
+		want := 1
+		if slices.Contains(moved, id) {
+			want = 2
+		}
+		if n != want {
+			t.Errorf("%s: %d audits after the re-census, want %d", id, n, want)
+		}
+	}
+	rows := rowsOf(t, dsn, Params{})
+	for _, id := range moved {
+		if rows[id].SHA != h.Expected(id).SHA {
+			t.Errorf("%s: row at %s, want the new commit %s", id, rows[id].SHA, h.Expected(id).SHA)
+		}
+	}
+	if n := h.TotalRequests() - before; n > 10 {
+		t.Errorf("the re-census made %d requests, want the listing pages and little else", n)
+	}
+}
+
+// TestCensusDeep: the deep mode reads each model's files once per blob id, within 3 requests a
+// model, and records what dedupe saved.
+func TestCensusDeep(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "g.db")
+	h := fakeHub(t, 200)
+	p := Params{Deep: true, Limit: 200}
+	s := runCensus(t, dsn, h, p)
+	if s.Listed != 200 || s.Done() != 200 {
+		t.Fatalf("%+v, want 200 listed and done", s.Progress)
+	}
+	if rpm := s.RequestsPerModel(); rpm > 3 {
+		t.Errorf("%.2f requests per model in deep mode (%d), want at most 3", rpm, s.Requests)
+	}
+	if s.BlobHits == 0 || s.BlobMisses == 0 || s.BlobHits < s.BlobMisses {
+		t.Errorf("blob hits %d, misses %d: the templates repeat, so most files should be found already read", s.BlobHits, s.BlobMisses)
+	}
+	rows := rowsOf(t, dsn, p)
+	deep := 0
+	for _, r := range rows {
+		if r.Mode == ModeDeep {
+			deep++
+		}
+	}
+	if deep != 200 {
+		t.Errorf("%d rows in deep mode, want 200", deep)
+	}
+}
+
+// TestCensusLimitAndAuthor: --limit stops the listing mid-page; --author passes through.
+func TestCensusLimitAndAuthor(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "g.db")
+	h := fakeHub(t, 300)
+	s := runCensus(t, dsn, h, Params{Limit: 130})
+	if s.Listed != 130 {
+		t.Errorf("listed %d with limit 130", s.Listed)
+	}
+	org := strings.Split(h.IDs()[0], "/")[0]
+	want := 0
+	for _, id := range h.IDs() {
+		if strings.HasPrefix(id, org+"/") {
+			want++
+		}
+	}
+	s = runCensus(t, dsn, h, Params{Author: org})
+	if s.Listed != want {
+		t.Errorf("listed %d models of %s, want %d", s.Listed, org, want)
+	}
+	for id := range rowsOf(t, dsn, Params{Author: org}) {
+		if !strings.HasPrefix(id, org+"/") {
+			t.Errorf("%s in the census of %s", id, org)
+		}
+	}
+}
+
+// TestCensusReport: the report of a census has a row per model in its CSV.
+func TestCensusReport(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "g.db")
+	h := fakeHub(t, 120)
+	runCensus(t, dsn, h, Params{})
+	dir := t.TempDir()
+	files, err := WriteReport(context.Background(), dsn, dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csvPath string
+	for _, f := range files {
+		if strings.HasSuffix(f, ".csv") {
+			csvPath = f
+		}
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatalf("no CSV among %v: %v", files, err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 121 || recs[0][0] != "id" {
+		t.Fatalf("%d CSV lines, header %v; want a header with id first and 120 rows", len(recs), recs[0])
+	}
+	got := map[string]bool{}
+	for _, r := range recs[1:] {
+		got[r[0]] = true
+	}
+	for _, id := range h.IDs() {
+		if !got[id] {
+			t.Errorf("%s missing from the CSV", id)
+		}
+	}
+}

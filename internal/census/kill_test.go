@@ -1,0 +1,100 @@
+package census
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/glassbox-dev/glassbox/internal/census/censustest"
+	"github.com/glassbox-dev/glassbox/internal/store"
+	"github.com/glassbox-dev/glassbox/internal/store/storetest"
+)
+
+// TestCensusHelperProcess is the census TestKillMidCensus kills: run only as a child process.
+func TestCensusHelperProcess(t *testing.T) {
+	dsn, url := os.Getenv("GLASSBOX_CENSUS_HELPER_DSN"), os.Getenv("GLASSBOX_CENSUS_HELPER_HUB")
+	if dsn == "" {
+		t.Skip("run by TestKillMidCensus as its child")
+	}
+	_, _ = Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url)})
+	select {} // killed here, if the census did not end first
+}
+
+// TestKillMidCensus: a census killed with SIGKILL in the middle resumes when run again, and
+// every model ends audited exactly once.
+func TestKillMidCensus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the kill test waits for River to rescue the killed jobs")
+	}
+	for name, dsnFor := range storetest.DSNs() {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnFor(t)
+			h := censustest.New(t, censustest.Config{Models: 300, Latency: 15 * time.Millisecond, Limits: testLimits, Window: testWindow, PageSize: 100, Seed: 7})
+			child := exec.Command(os.Args[0], "-test.run=^TestCensusHelperProcess$")
+			child.Env = append(os.Environ(), "GLASSBOX_CENSUS_HELPER_DSN="+dsn, "GLASSBOX_CENSUS_HELPER_HUB="+h.URL())
+			if err := child.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := waitDone(t, dsn, 40, 90*time.Second)
+			if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = child.Wait()
+			if done >= 300 {
+				t.Fatalf("the census finished (%d done) before it could be killed", done)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			s, err := Run(ctx, RunConfig{DSN: dsn, Workers: 4, Version: "test", Limits: limits(), Client: client(h),
+				Interval: 50 * time.Millisecond, RescueAfter: 2 * time.Second})
+			if err != nil || s.State != StateFinished || s.Listed != 300 || s.Audited != 300 {
+				t.Fatalf("after the restart: %+v (%v), want 300 listed and audited", s.Progress, err)
+			}
+			for id, n := range auditCounts(t, dsn, h.IDs()) {
+				if n != 1 {
+					t.Errorf("%s has %d audits after the kill and restart, want 1", id, n)
+				}
+			}
+		})
+	}
+}
+
+// waitDone waits until at least n models of the store's census are done, returning how many.
+func waitDone(t *testing.T, dsn string, n int, limit time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if d := doneSoFar(dsn); d >= n {
+			return d
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the child census never audited %d models", n)
+	return 0
+}
+
+func doneSoFar(dsn string) int {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return 0
+	}
+	defer st.Close()
+	d, err := newDB(st)
+	if err != nil {
+		return 0
+	}
+	c, err := d.byKey(ctx, Params{}.Key())
+	if err != nil {
+		return 0
+	}
+	p, err := d.progress(ctx, c)
+	if err != nil {
+		return 0
+	}
+	return p.Done()
+}
+
