@@ -20,6 +20,7 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzDecodeTreePage \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
+	./internal/ratelimit:FuzzParseHeader \
 	./internal/links:FuzzExtract \
 	./internal/source/github:FuzzDecode \
 	./internal/policy:FuzzParse
