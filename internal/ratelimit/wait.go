@@ -22,17 +22,17 @@ func (l *Limiter) wait(ctx context.Context, b Bucket) (time.Time, error) {
 	if ok, end := l.takeLocal(bk); ok {
 		return end, nil
 	}
-	select {
-	case bk.turn <- struct{}{}:
-	case <-ctx.Done():
-		return time.Time{}, ctx.Err()
+	start := l.Now()
+	queued, err := l.queue(ctx, bk)
+	if err != nil {
+		return time.Time{}, err
 	}
 	defer func() { <-bk.turn }()
-	start, slept := l.Now(), false
+	slept := false
 	for {
 		if ok, end := l.takeLocal(bk); ok {
-			if slept {
-				l.recordWait(bk, l.Now().Sub(start))
+			if d := l.Now().Sub(start); slept || (queued && d > 0) {
+				l.recordWait(bk, d)
 			}
 			return end, nil
 		}
@@ -46,6 +46,21 @@ func (l *Limiter) wait(ctx context.Context, b Bucket) (time.Time, error) {
 				return time.Time{}, err
 			}
 		}
+	}
+}
+
+// queue takes the bucket's turn to lease or sleep, telling whether it had to wait for it.
+func (l *Limiter) queue(ctx context.Context, bk *bucket) (bool, error) {
+	select {
+	case bk.turn <- struct{}{}:
+		return false, nil
+	default:
+	}
+	select {
+	case bk.turn <- struct{}{}:
+		return true, nil
+	case <-ctx.Done():
+		return true, ctx.Err()
 	}
 }
 
