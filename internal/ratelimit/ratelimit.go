@@ -10,28 +10,34 @@
 //
 // How the windows are kept:
 //   - Before any header is seen, a window starts at the first request. When a window ends,
-//     the next one continues the same grid (it starts where the last ended), so windows that
-//     were once aligned with the server's stay aligned.
+//     the next one continues the same grid (it starts where the last ended) unless a whole
+//     window went by unused, so windows once aligned with the server's stay aligned.
 //   - Tokens leased locally are valid only until Guard before the end of the window they
 //     were leased in; unused ones are dropped then and stay counted as used: conservative,
-//     never over. The guard keeps requests sent just before our estimate of the window's end
-//     from arriving after the server's.
+//     never over. The guard keeps a request sent just before our estimate of the window's
+//     end from reaching the server after its window turned.
 //   - A RateLimit header `r=<remaining>;t=<seconds>` tells when the server's window ends:
-//     t is rounded to whole seconds and arrives late, so the end is taken as now + t + 1 s,
-//     which is never before the true end. The Store trusts the server when it reports fewer
-//     remaining than the store counted (used = max(used, limit − remaining)), never raises
-//     availability from a report, and takes the server's window end, so our windows match
-//     the server's and the limit holds in the server's windows too. A report whose window
-//     ended in the first half of ours is taken for a late answer from the previous window
-//     and ignored.
+//     t is rounded to whole seconds and read late, so the end is taken as now + t + 1 s,
+//     never before the true end. When the server reports fewer remaining than the Store
+//     counted, the server is trusted: used = max(used, limit − remaining′), where remaining′
+//     is the server's count less our unused tokens and requests in flight (which it has not
+//     seen yet), and the window end moves to the server's (now + t + 1 s),
+//     so our windows match the server's and the limit holds in its windows too. A report
+//     never raises availability. Reports that change nothing are passed on to the Store
+//     only every SyncEvery, or when few requests remain, to save round trips.
+//   - An answer read after the window its request was granted in ended is late: its header
+//     may describe a window already over, so it is ignored (Transport knows; a caller of
+//     Observe does not, and its reports are taken as current).
 //   - A 429 stops the bucket until the reset the server gave (RateLimit's t, else
 //     Retry-After, else the end of the window) in every process.
 //   - A bucket missing from the Limits is unlimited.
 //
 // What is not guaranteed: before the first answer of a bucket arrives the server's window
-// is unknown, so if the server's windows run on a grid of their own a handful of requests
-// sent in that first window may land in the server's next one; and requests from outside
-// the census (the same token used elsewhere) are only seen through the headers.
+// is unknown, so if the server's windows run on a grid of their own, requests sent in that
+// first window may land in the server's next one; a request delayed by more than Guard can
+// do the same at any window's end; and other processes' unused tokens are not in the
+// server's count when it reports requests made outside the census (the same token used
+// elsewhere), which the headers alone reveal. A 429 then stops every process.
 package ratelimit
 
 import (

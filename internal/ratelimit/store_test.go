@@ -39,7 +39,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) opener {
 }
 
 // openDB opens and migrates the store at dsn, closed when the test ends.
-func openDB(t *testing.T, dsn string) (*sql.DB, bool) {
+func openDB(t testing.TB, dsn string) (*sql.DB, bool) {
 	t.Helper()
 	st, err := store.Open(context.Background(), dsn)
 	if err != nil {
