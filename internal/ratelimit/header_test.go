@@ -113,3 +113,18 @@ func FuzzParseHeader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBucketOf: any URL path falls in exactly one of the three buckets.
+func FuzzBucketOf(f *testing.F) {
+	f.Add("/api/models/acme/tiny")
+	f.Add("/acme/tiny/resolve/main/config.json")
+	f.Add("/datasets/acme/data/resolve/main/a/b.csv")
+	f.Add("//resolve///")
+	f.Fuzz(func(t *testing.T, p string) {
+		switch b := BucketOf(&url.URL{Path: p}); b {
+		case API, Resolvers, Pages:
+		default:
+			t.Fatalf("BucketOf(%q) = %q", p, b)
+		}
+	})
+}

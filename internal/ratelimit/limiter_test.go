@@ -112,10 +112,15 @@ func TestLimiterNeverOver(t *testing.T) {
 // window moves to the server's end (now + t + 1 s).
 func TestObserveAligns(t *testing.T) {
 	t.Parallel()
-	l, c := fake(NewMemory(), Limits{API: 100})
+	st := NewMemory()
+	l, c := fake(st, Limits{API: 100})
 	wait(t, l, API)
 	c.advance(10 * time.Second)
 	l.Observe(API, rateHeader("api", 3, 20), http.StatusOK)
+	// Another process sharing the Store finds nothing left until the server's end.
+	if g, end := take(t, st, "hub.test/api", 1, 100, Window, c.Now()); g != 0 || !end.Equal(t0.Add(31*time.Second)) {
+		t.Errorf("another process got %d until %v, want 0 until 31s", g, end.Sub(t0))
+	}
 	if s := l.Stats()[API]; s.Remaining != 3 || !s.Reset.Equal(t0.Add(31*time.Second)) {
 		t.Errorf("stats after the report: remaining %d, reset %v", s.Remaining, s.Reset.Sub(t0))
 	}
@@ -216,6 +221,20 @@ func TestUnlimited(t *testing.T) {
 	l.Observe(API, rateHeader("api", 0, 5), http.StatusTooManyRequests)
 	if s := l.Stats()[API]; s.StoreErrors != 1 || s.TooMany != 1 {
 		t.Errorf("stats after a failed report: %+v", s)
+	}
+}
+
+// TestNoStore: a Limiter made without a Store fails its limited buckets clearly.
+func TestNoStore(t *testing.T) {
+	t.Parallel()
+	l := New(nil, "", Limits{API: 5})
+	if err := l.Wait(context.Background(), API); !errors.Is(err, errNoStore) {
+		t.Errorf("Wait = %v", err)
+	}
+	wait(t, l, Pages)
+	l.Observe(API, rateHeader("api", 0, 5), http.StatusTooManyRequests)
+	if s := l.Stats()[API]; s.TooMany != 1 {
+		t.Errorf("stats = %+v", s)
 	}
 }
 

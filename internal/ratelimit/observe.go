@@ -32,7 +32,7 @@ func (l *Limiter) observe(b Bucket, h http.Header, status int, granted time.Time
 		rep.remaining = max(rep.remaining-bk.tokens-bk.inflight, 0)
 	}
 	l.mu.Unlock()
-	if !send || !bk.limited {
+	if !send || !bk.limited || l.store == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), observeTimeout)
@@ -49,21 +49,20 @@ func (l *Limiter) observe(b Bucket, h http.Header, status int, granted time.Time
 func (l *Limiter) judge(bk *bucket, h http.Header, status int, granted time.Time) (report, bool) {
 	now := l.Now()
 	r, t, ok := ParseHeader(h.Get("RateLimit"))
-	if !granted.IsZero() && !now.Before(granted) {
-		ok = false
-	}
+	// t is rounded to whole units and read late: one unit more is never before the true end.
+	est := now.Add(time.Duration(t+1) * l.Unit)
+	late := !granted.IsZero() && !now.Before(granted)
 	var rep report
 	var send bool
-	if ok {
-		// t is rounded to whole units and read late: one unit more is never before the true end.
-		est := now.Add(time.Duration(t+1) * l.Unit)
+	if ok && !late {
 		bk.stats.Remaining, bk.stats.Reset = r, est
 		bk.tokens = min(bk.tokens, r)
 		rep, send = l.fromHeader(bk, r, est, now)
 	}
 	if status == http.StatusTooManyRequests {
+		// A refusal is news of the server's present, however late the request was granted.
 		bk.stats.TooMany++
-		rep, send = report{0, l.blockUntil(bk, h, ok, now)}, true
+		rep, send = report{0, l.blockUntil(bk, h, ok, est, now)}, true
 		bk.blocked, bk.tokens = laterOf(bk.blocked, rep.end), 0
 	}
 	if send && bk.limited {
@@ -87,9 +86,9 @@ func (l *Limiter) fromHeader(bk *bucket, r int, est, now time.Time) (report, boo
 }
 
 // blockUntil is when a 429 lets the bucket go again.
-func (l *Limiter) blockUntil(bk *bucket, h http.Header, headerOK bool, now time.Time) time.Time {
+func (l *Limiter) blockUntil(bk *bucket, h http.Header, headerOK bool, est, now time.Time) time.Time {
 	if headerOK {
-		return bk.stats.Reset
+		return est
 	}
 	if d, ok := RetryAfter(h.Get("Retry-After"), now); ok {
 		return now.Add(d)

@@ -2,8 +2,12 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// errNoStore: a Limiter made without a Store cannot count.
+var errNoStore = errors.New("ratelimit: the Limiter has no Store")
 
 // Wait blocks until one request of bucket b may be sent, never beyond the limit, or until
 // ctx is done (returning its error). It fails when the Store does.
@@ -18,6 +22,9 @@ func (l *Limiter) wait(ctx context.Context, b Bucket) (time.Time, error) {
 	bk := l.bucket(b)
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
+	}
+	if l.store == nil && bk.limited {
+		return time.Time{}, errNoStore
 	}
 	if ok, end := l.takeLocal(bk); ok {
 		return end, nil
