@@ -16,7 +16,8 @@ type Limiter struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Window is the length of the server's windows (the Hub's: Window).
 	Window time.Duration
-	// Unit is the unit of the RateLimit header's t (a second for the Hub).
+	// Unit is the unit of the RateLimit header's t (a second for the Hub; tests that scale
+	// the Hub's windows down scale it too).
 	Unit time.Duration
 	// Guard is the end part of each window in which no request is let through, so that a
 	// request cannot reach the server after its window has turned.
@@ -74,7 +75,8 @@ type bucket struct {
 type Stats struct {
 	// Granted is how many requests Wait let through.
 	Granted int64
-	// Waits is how many Wait calls had to sleep, and Waited their time asleep in all.
+	// Waits is how many Wait calls had to wait (asleep, or queued behind one that was),
+	// and Waited their time waiting in all.
 	Waits  int64
 	Waited time.Duration
 	// TooMany is how many 429 answers were observed.
