@@ -21,6 +21,8 @@ FUZZ_TARGETS ?= \
 	./internal/source/hub:FuzzNextLink \
 	./internal/source/hub:FuzzRateLimit \
 	./internal/source/hub:FuzzDecodeListPage \
+	./internal/ratelimit:FuzzParseHeader \
+	./internal/ratelimit:FuzzBucketOf \
 	./internal/links:FuzzExtract \
 	./internal/source/github:FuzzDecode \
 	./internal/policy:FuzzParse

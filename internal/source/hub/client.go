@@ -11,13 +11,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/glassbox-dev/glassbox/internal/ratelimit"
 	"github.com/glassbox-dev/glassbox/internal/source"
 	"github.com/glassbox-dev/glassbox/internal/source/web"
 )
@@ -526,51 +526,15 @@ func (c *Client) wait(resp *http.Response, attempt int) (time.Duration, bool) {
 // askedWait reads the wait a 429 or 503 asks for: the RateLimit header's reset when no requests
 // remain, else Retry-After in seconds or as a date (relative to now).
 func askedWait(h http.Header, now time.Time) (time.Duration, bool) {
-	if r, t, ok := parseRateLimit(h.Get("RateLimit")); ok && r == 0 {
+	if r, t, ok := ratelimit.ParseHeader(h.Get("RateLimit")); ok && r == 0 {
 		return time.Duration(t+1) * time.Second, true
 	}
-	ra := strings.TrimSpace(h.Get("Retry-After"))
-	if ra == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseInt(ra, 10, 64); err == nil && s >= 0 {
-		return time.Duration(min(s, 1<<32)) * time.Second, true
-	}
-	if at, err := http.ParseTime(ra); err == nil {
-		return max(at.Sub(now), 0), true
-	}
-	return 0, false
+	return ratelimit.RetryAfter(h.Get("Retry-After"), now)
 }
 
 // backoff doubles from Backoff with each attempt.
 func (c *Client) backoff(attempt int) time.Duration {
 	return min(c.Backoff<<min(attempt, 16), c.MaxWait)
-}
-
-// parseRateLimit reads `"api";r=0;t=55` (the IETF RateLimit header the Hub sends): the
-// requests remaining and the seconds until the window resets.
-func parseRateLimit(h string) (remaining, reset int, ok bool) {
-	if h == "" {
-		return 0, 0, false
-	}
-	remaining, reset = -1, -1
-	for _, p := range strings.Split(h, ";") {
-		k, v, found := strings.Cut(strings.TrimSpace(p), "=")
-		if !found {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || n < 0 || n > 1<<31 {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "r":
-			remaining = n
-		case "t":
-			reset = n
-		}
-	}
-	return remaining, reset, remaining >= 0 && reset >= 0
 }
 
 // nextLink returns the rel="next" URL of a Link header, resolved against base, or "".

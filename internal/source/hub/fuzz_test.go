@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/glassbox-dev/glassbox/internal/ratelimit"
 )
 
 // FuzzDecodeInfo: any info answer decodes or fails cleanly, and what it accepts carries a 40-hex
@@ -86,8 +88,8 @@ func FuzzRateLimit(f *testing.F) {
 	f.Add(`r=0;t=-1`, "18446744073709551615")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, rl, ra string) {
-		if r, s, ok := parseRateLimit(rl); ok && (r < 0 || s < 0) {
-			t.Fatalf("parseRateLimit(%q) = %d, %d", rl, r, s)
+		if r, s, ok := ratelimit.ParseHeader(rl); ok && (r < 0 || s < 0) {
+			t.Fatalf("ratelimit.ParseHeader(%q) = %d, %d", rl, r, s)
 		}
 		h := http.Header{}
 		h.Set("RateLimit", strings.ToValidUTF8(rl, ""))

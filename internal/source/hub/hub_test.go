@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/glassbox-dev/glassbox/internal/artifact"
+	"github.com/glassbox-dev/glassbox/internal/ratelimit"
 	"github.com/glassbox-dev/glassbox/internal/release"
 	"github.com/glassbox-dev/glassbox/internal/source"
 	"github.com/glassbox-dev/glassbox/internal/source/hub/hubtest"
@@ -677,9 +678,9 @@ func TestHeaders(t *testing.T) {
 	}
 	base, _ := url.Parse("https://base.test/api/models")
 	for _, tt := range tests {
-		r, tr, ok := parseRateLimit(tt.h)
+		r, tr, ok := ratelimit.ParseHeader(tt.h)
 		if r != tt.r || tr != tt.t || ok != tt.ok {
-			t.Errorf("parseRateLimit(%q) = %d, %d, %v", tt.h, r, tr, ok)
+			t.Errorf("ratelimit.ParseHeader(%q) = %d, %d, %v", tt.h, r, tr, ok)
 		}
 		if got := nextLink(tt.link, base); got != tt.wantNx {
 			t.Errorf("nextLink(%q) = %q, want %q", tt.link, got, tt.wantNx)
