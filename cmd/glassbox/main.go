@@ -112,7 +112,7 @@ target could not be read, or the output could not be written.`,
 	root.AddCommand(newScan(stdout, stderr), newSnapshot(stdout, stderr), newInspect(stdout), newMOF(stdout), newLicense(stdout))
 	root.AddCommand(newOSAI(stdout))
 	root.AddCommand(newServe(stderr), newWorker(stderr), newToken(stdout))
-	root.AddCommand(newBOM(stdout, stderr), newCheck(stdout, stderr), newDiff(stdout, stderr))
+	root.AddCommand(newBOM(stdout, stderr), newCheck(stdout, stderr), newDiff(stdout, stderr), newCensus(stdout, stderr))
 	return root
 }
 

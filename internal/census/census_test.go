@@ -23,7 +23,12 @@ import (
 // hundred models must wait for a window or two, so keeping under them is tested, not assumed.
 var testLimits = map[string]int{"api": 60, "resolvers": 400, "pages": 10}
 
-const testWindow = 2 * time.Second
+const testWindow = 3 * time.Second
+
+// tune scales the limiter down to the fake Hub's short windows.
+func tune(l *ratelimit.Limiter) {
+	l.Window, l.Guard = testWindow, 300*time.Millisecond
+}
 
 func fakeHub(t *testing.T, models int) *censustest.Hub {
 	return censustest.New(t, censustest.Config{Models: models, Limits: testLimits, Window: testWindow, PageSize: 100, Seed: 7})
@@ -52,13 +57,14 @@ func runCensus(t *testing.T, dsn string, h *censustest.Hub, p Params) Status {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := Run(ctx, RunConfig{DSN: dsn, Params: p, Workers: 4, Version: "test", Limits: limits(), Client: client(h), Interval: 50 * time.Millisecond})
+	s, err := Run(ctx, RunConfig{DSN: dsn, Params: p, Workers: 4, Version: "test", Limits: limits(), Client: client(h), Interval: 50 * time.Millisecond, Tune: tune})
 	if err != nil {
 		t.Fatalf("census: %v (last status %+v)", err, s.Progress)
 	}
 	if s.State != StateFinished {
 		t.Fatalf("census ended %s, want finished", s.State)
 	}
+	t.Logf("census of %s: %+v in %s, %.1f models/s; limiter %+v", p, s.Progress, s.Elapsed.Round(time.Millisecond), s.Rate, s.Limiter)
 	return s
 }
 

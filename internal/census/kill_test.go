@@ -19,7 +19,7 @@ func TestCensusHelperProcess(t *testing.T) {
 	if dsn == "" {
 		t.Skip("run by TestKillMidCensus as its child")
 	}
-	_, _ = Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url)})
+	_, _ = Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url), Tune: tune})
 	select {} // killed here, if the census did not end first
 }
 
@@ -49,7 +49,7 @@ func TestKillMidCensus(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			s, err := Run(ctx, RunConfig{DSN: dsn, Workers: 4, Version: "test", Limits: limits(), Client: client(h),
-				Interval: 50 * time.Millisecond, RescueAfter: 2 * time.Second})
+				Interval: 50 * time.Millisecond, RescueAfter: 2 * time.Second, Tune: tune})
 			if err != nil || s.State != StateFinished || s.Listed != 300 || s.Audited != 300 {
 				t.Fatalf("after the restart: %+v (%v), want 300 listed and audited", s.Progress, err)
 			}

@@ -35,6 +35,9 @@ type RunConfig struct {
 	Interval time.Duration
 	// JobTimeout and RescueAfter tune the queue (queue.Config); zero keeps its defaults.
 	JobTimeout, RescueAfter time.Duration
+	// Tune, when set, adjusts the rate limiter before the first request (tests scale the
+	// Hub's windows down).
+	Tune func(*ratelimit.Limiter)
 }
 
 // Status is a census's progress with what this process measured of it.
@@ -62,6 +65,9 @@ func Run(ctx context.Context, cfg RunConfig) (Status, error) {
 	client, limiter, err := SharedClient(st, cfg.Client, cfg.Version, cfg.Limits)
 	if err != nil {
 		return Status{}, err
+	}
+	if cfg.Tune != nil {
+		cfg.Tune(limiter)
 	}
 	svc, err := New(Config{Store: st, Client: client, Version: cfg.Version})
 	if err != nil {

@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/glassbox-dev/glassbox/internal/census"
+	"github.com/glassbox-dev/glassbox/internal/census/report"
 	"github.com/glassbox-dev/glassbox/internal/queue"
+	"github.com/glassbox-dev/glassbox/internal/source/hub"
 	"github.com/glassbox-dev/glassbox/internal/store"
 	"github.com/glassbox-dev/glassbox/internal/target"
 )
@@ -40,20 +43,34 @@ type RunConfig struct {
 	Ready func(addr string)
 }
 
-// openQueue opens the store and the queue, with workers that audit into the store.
-func openQueue(ctx context.Context, cfg RunConfig, workers int, m *Metrics) (store.Store, queue.Queue, error) {
+// openQueue opens the store and the queue, with workers that audit into the store and run the
+// jobs of any census in it.
+func openQueue(ctx context.Context, cfg RunConfig, workers int, m *Metrics) (store.Store, queue.Queue, *census.Service, error) {
 	st, err := store.Open(ctx, cfg.DSN)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opts := target.Options{Version: cfg.Version, Links: true, Sleep: m.HubSleep, Transport: m.HubTransport(nil)}
-	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts)),
-		ReauditEvery: cfg.ReauditEvery, Stale: queue.Stale(st, queue.HubHead(cfg.Version))})
+	cc := hub.NewClient(cfg.Version)
+	cc.Transport = m.HubTransport(nil)
+	client, _, err := census.SharedClient(st, cc, cfg.Version, nil)
+	var svc *census.Service
+	if err == nil {
+		svc, err = census.New(census.Config{Store: st, Client: client, Version: cfg.Version})
+	}
 	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return st, q, nil
+	q, err := queue.Open(ctx, cfg.DSN, queue.Config{Workers: workers, Audit: m.CountAudits(queue.Auditor(st, opts)),
+		ReauditEvery: cfg.ReauditEvery, Stale: queue.Stale(st, queue.HubHead(cfg.Version)),
+		Register: svc.Register, Queues: map[string]int{census.QueueName: workers}})
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	svc.SetQueue(q)
+	return st, q, svc, nil
 }
 
 // Serve runs the web service and, unless NoWorkers, audit workers, until ctx ends; it then stops
@@ -72,12 +89,13 @@ func Serve(ctx context.Context, cfg RunConfig) error {
 		workers = 2
 	}
 	metrics := NewMetrics()
-	st, q, err := openQueue(ctx, cfg, workers, metrics)
+	st, q, svc, err := openQueue(ctx, cfg, workers, metrics)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer q.Close()
+	metrics.WatchCensus(svc)
 	if workers > 0 {
 		if err := q.Start(ctx); err != nil {
 			return fmt.Errorf("serve: starting workers: %v", err)
@@ -87,7 +105,7 @@ func Serve(ctx context.Context, cfg RunConfig) error {
 	if err != nil {
 		return fmt.Errorf("serve: %v", err)
 	}
-	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Logger: cfg.Logger, Metrics: metrics, ReadRate: cfg.ReadRate, WriteRate: cfg.WriteRate}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: New(Config{Store: st, Queue: q, Census: censusHook(svc), Logger: cfg.Logger, Metrics: metrics, ReadRate: cfg.ReadRate, WriteRate: cfg.WriteRate}), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	cfg.Logger.Info("serving", "addr", ln.Addr().String(), "workers", workers)
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr().String())
@@ -117,12 +135,13 @@ func Work(ctx context.Context, cfg RunConfig) error {
 		workers = 2
 	}
 	metrics := NewMetrics()
-	st, q, err := openQueue(ctx, cfg, workers, metrics)
+	st, q, svc, err := openQueue(ctx, cfg, workers, metrics)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer q.Close()
+	metrics.WatchCensus(svc)
 	if cfg.MetricsAddr != "" {
 		metrics.WatchQueue(q)
 		stop, err := serveMetrics(cfg, metrics)
@@ -167,4 +186,15 @@ func serveMetrics(cfg RunConfig, m *Metrics) (stop func(), err error) {
 		cfg.Ready(ln.Addr().String())
 	}
 	return func() { _ = srv.Close() }, nil
+}
+
+// censusHook gives the dashboard the latest census of the store.
+func censusHook(svc *census.Service) func(ctx context.Context) (report.Meta, *report.Summary, error) {
+	return func(ctx context.Context) (report.Meta, *report.Summary, error) {
+		m, sum, err := svc.Summary(ctx)
+		if errors.Is(err, census.ErrNoCensus) {
+			return m, nil, fmt.Errorf("%w: %v", ErrNoCensus, err)
+		}
+		return m, sum, err
+	}
 }
