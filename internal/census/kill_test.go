@@ -49,7 +49,7 @@ func TestKillMidCensus(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			s, err := Run(ctx, RunConfig{DSN: dsn, Workers: 4, Version: "test", Limits: limits(), Client: client(h),
-				Interval: 50 * time.Millisecond, RescueAfter: 2 * time.Second, Tune: tune})
+				Interval: 50 * time.Millisecond, JobTimeout: time.Second, RescueAfter: 2 * time.Second, Tune: tune})
 			if err != nil || s.State != StateFinished || s.Listed != 300 || s.Audited != 300 {
 				t.Fatalf("after the restart: %+v (%v), want 300 listed and audited", s.Progress, err)
 			}
@@ -97,4 +97,3 @@ func doneSoFar(dsn string) int {
 	}
 	return p.Done()
 }
-
