@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/batch"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
@@ -110,7 +110,7 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 }
 
 // licenceNameRe keeps, in a folder, the files named like licence texts.
-var licenceNameRe = regexp.MustCompile(`(?i)licen[cs]e|copying|notice|polic(y|ies)|terms|eula`)
+var licenceNameRe = lazyre.New(`(?i)licen[cs]e|copying|notice|polic(y|ies)|terms|eula`)
 
 // licenseMany identifies the licences of many files in parallel: one table, or JSON Lines.
 func licenseMany(stdout io.Writer, cat *license.Catalogue, args []string, format string) error {

@@ -1,8 +1,9 @@
 package license
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Near-variants of permissive licences.
@@ -44,10 +45,10 @@ var variants = []variant{
 }
 
 var (
-	foldRe       = regexp.MustCompile(`[^a-z0-9]+`)
-	sentenceRe   = regexp.MustCompile(`[^.!?\n]+(?:[.!?]+|\n|$)`)
-	bindingRe    = regexp.MustCompile(`(?i)\b(may not|shall not|must not|cannot|can not|not (be )?(used|permitted|allowed)|only (for|be used)|solely|non-?commercial|commercial (use|purposes)|prohibit\w*|restricted to|research (use|purposes) only|you agree|terminate|revoke)\b`)
-	nonBindingRe = regexp.MustCompile(`(?i)\b(kindly|would appreciate|we appreciate|appreciated|please (cite|consider|let us know|acknowledge|credit)|we ask|we request|encourage|not (required|mandatory|a condition)|do not require|optional|if you find|we would love|welcome)\b`)
+	foldRe       = lazyre.New(`[^a-z0-9]+`)
+	sentenceRe   = lazyre.New(`[^.!?\n]+(?:[.!?]+|\n|$)`)
+	bindingRe    = lazyre.New(`(?i)\b(may not|shall not|must not|cannot|can not|not (be )?(used|permitted|allowed)|only (for|be used)|solely|non-?commercial|commercial (use|purposes)|prohibit\w*|restricted to|research (use|purposes) only|you agree|terminate|revoke)\b`)
+	nonBindingRe = lazyre.New(`(?i)\b(kindly|would appreciate|we appreciate|appreciated|please (cite|consider|let us know|acknowledge|credit)|we ask|we request|encourage|not (required|mandatory|a condition)|do not require|optional|if you find|we would love|welcome)\b`)
 )
 
 func fold(s string) string {

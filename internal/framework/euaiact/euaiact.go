@@ -22,13 +22,13 @@
 package euaiact
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Verdict labels.
@@ -353,7 +353,7 @@ func usageKinds(us []evidence.UsageInfo) usageSummary {
 // ---- condition 3: no monetisation
 
 // personalDataRe matches form labels that ask for personal data.
-var personalDataRe = regexp.MustCompile(`(?i)\b(name|e-?mail|date of birth|birth ?date|birthday|country|affiliation|organi[sz]ation|company|institution|employer|job|title|role|occupation|phone|address|city|linkedin)\b`)
+var personalDataRe = lazyre.New(`(?i)\b(name|e-?mail|date of birth|birth ?date|birthday|country|affiliation|organi[sz]ation|company|institution|employer|job|title|role|occupation|phone|address|city|linkedin)\b`)
 
 func monetisation(f *evidence.Facts) framework.Reason {
 	r := framework.Reason{Criterion: CriterionMonetisation, Result: framework.Unknown, Evidence: framework.Ev(f.Access.Evidence...)}
