@@ -14,7 +14,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/go-chi/httprate"
 
 	"github.com/glassbox-dev/glassbox/internal/queue"
 	"github.com/glassbox-dev/glassbox/internal/store"
@@ -57,7 +56,7 @@ func New(cfg Config) http.Handler {
 	s := &server{cfg: cfg}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
-	r.Use(httprate.Limit(cfg.ReadRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)))
+	r.Use(rateLimit(cfg.ReadRate, time.Minute, tooMany))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("ok\n"))
@@ -66,7 +65,7 @@ func New(cfg Config) http.Handler {
 	r.Handle("/metrics", cfg.Metrics.Handler())
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", serveOpenAPI)
-		r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), s.requireToken).
+		r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), s.requireToken).
 			Post("/audits", s.submit)
 		r.Get("/audits/{id}", s.job)
 		r.Get("/models", s.search)
@@ -76,7 +75,7 @@ func New(cfg Config) http.Handler {
 	})
 	r.Get("/", s.leaderboardPage)
 	r.Get("/audit", s.auditFormPage)
-	r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), crossOrigin).
+	r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), crossOrigin).
 		Post("/audit", s.auditFormPost)
 	r.Get("/audits/{id}", s.jobPage)
 	r.Handle("/assets/*", assetServer())
