@@ -1,6 +1,7 @@
 package license
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/lazyre"
@@ -86,6 +87,9 @@ func (c *Catalogue) nearVariant(text string) (Match, bool) {
 // match adds a binding term ("the weights may not be used commercially"): such a file is not the
 // permissive licence any more, whatever its first lines say.
 func (c *Catalogue) addedTerms(ms []Match, text string, body int) {
+	if !slices.ContainsFunc(ms, isVariantText) {
+		return // nothing the added terms could mark: skip reading the sentences
+	}
 	lines := strings.Split(text, "\n")
 	covered := make([]bool, len(lines)+2)
 	first := strings.Count(text[:body], "\n") + 1
@@ -117,4 +121,18 @@ func (c *Catalogue) addedTerms(ms []Match, text string, body int) {
 			}
 		}
 	}
+}
+
+// isVariantText reports whether a match is a permissive licence found by its text, the only
+// kind addedTerms marks as modified.
+func isVariantText(m Match) bool {
+	if m.How != "text" {
+		return false
+	}
+	for _, v := range variants {
+		if m.ID == v.id {
+			return true
+		}
+	}
+	return false
 }
