@@ -194,6 +194,8 @@ type listed struct {
 	*license.Entry
 	Open         bool     `json:"open"`
 	Restrictions []string `json:"restrictions"`
+	// RestrictionTerms names the term of each restriction, in the same order.
+	RestrictionTerms []string `json:"restriction_terms"`
 }
 
 func listCatalogue(w io.Writer, cat *license.Catalogue, family string, terms []string, format string) error {
@@ -212,7 +214,7 @@ func listCatalogue(w io.Writer, cat *license.Catalogue, family string, terms []s
 			}
 		}
 		if keep {
-			out = append(out, listed{e, e.Open(), append([]string{}, e.Restrictions()...)})
+			out = append(out, listed{e, e.Open(), append([]string{}, e.Restrictions()...), append([]string{}, e.RestrictionTerms()...)})
 		}
 	}
 	if format == "json" {
