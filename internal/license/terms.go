@@ -14,6 +14,9 @@ type Term struct {
 	Name string
 	// Doc says in a sentence what the clause does.
 	Doc string
+	// Restricts: the clause limits use and makes terms less open; attribution, naming and
+	// copyleft are conditions that leave them open.
+	Restricts bool
 	// Found reports whether a licence's terms have the clause.
 	Found func(Terms) bool
 	// Describe gives the clause as a restriction in plain words ("700M MAU cap"), or "" when
@@ -24,29 +27,29 @@ type Term struct {
 
 // termTable lists the terms in the order restrictions are shown.
 var termTable = []Term{
-	{Name: "non-commercial", Doc: "commercial use is forbidden",
+	{Name: "non-commercial", Restricts: true, Doc: "commercial use is forbidden",
 		Found: func(t Terms) bool { return t.Commercial == CommercialNo }, Describe: describeNonCommercial},
-	{Name: "commercial-limited", Doc: "some commercial uses need a separate licence",
+	{Name: "commercial-limited", Restricts: true, Doc: "some commercial uses need a separate licence",
 		Found: func(t Terms) bool { return t.Commercial == CommercialLimited }, Describe: describeCommercialLimited},
-	{Name: "research-only", Doc: "only research or non-production use is allowed",
+	{Name: "research-only", Restricts: true, Doc: "only research or non-production use is allowed",
 		Found: func(t Terms) bool { return t.ResearchOnly }, Describe: when(func(t Terms) bool { return t.ResearchOnly }, "research only")},
-	{Name: "use-policy", Doc: "a field-of-use or acceptable-use policy binds the licensee",
+	{Name: "use-policy", Restricts: true, Doc: "a field-of-use or acceptable-use policy binds the licensee",
 		Found: func(t Terms) bool { return t.UsePolicy }, Describe: when(func(t Terms) bool { return t.UsePolicy && !t.PolicyByReference }, "use policy")},
-	{Name: "policy-by-reference", Doc: "the use policy is a separate document, incorporated by reference, that the licensor may update",
+	{Name: "policy-by-reference", Restricts: true, Doc: "the use policy is a separate document, incorporated by reference, that the licensor may update",
 		Found:    func(t Terms) bool { return t.PolicyByReference },
 		Describe: when(func(t Terms) bool { return t.UsePolicy && t.PolicyByReference }, "use policy (incorporated by reference)")},
-	{Name: "user-cap", Doc: "a separate licence is needed above a number of monthly active users",
+	{Name: "user-cap", Restricts: true, Doc: "a separate licence is needed above a number of monthly active users",
 		Found: func(t Terms) bool { return t.UserCap > 0 }, Describe: describeUserCap},
-	{Name: "revenue-cap", Doc: "a separate licence is needed above an annual revenue",
+	{Name: "revenue-cap", Restricts: true, Doc: "a separate licence is needed above an annual revenue",
 		Found: func(t Terms) bool { return t.RevenueCap > 0 }, Describe: describeRevenueCap},
-	{Name: "no-training-others", Doc: "outputs may not be used to train or improve other models",
+	{Name: "no-training-others", Restricts: true, Doc: "outputs may not be used to train or improve other models",
 		Found:    func(t Terms) bool { return t.NoTrainingOthers },
 		Describe: when(func(t Terms) bool { return t.NoTrainingOthers }, "no training other models on outputs")},
-	{Name: "geographic", Doc: "residents or companies of some regions are excluded from some grants",
+	{Name: "geographic", Restricts: true, Doc: "residents or companies of some regions are excluded from some grants",
 		Found: func(t Terms) bool { return len(t.Geographic) > 0 }, Describe: describeGeographic},
-	{Name: "revocable", Doc: "the licensor may terminate or change the terms unilaterally",
+	{Name: "revocable", Restricts: true, Doc: "the licensor may terminate or change the terms unilaterally",
 		Found: func(t Terms) bool { return t.Revocable }, Describe: when(func(t Terms) bool { return t.Revocable }, "revocable or changeable terms")},
-	{Name: "no-derivatives", Doc: "modified versions may not be shared",
+	{Name: "no-derivatives", Restricts: true, Doc: "modified versions may not be shared",
 		Found: func(t Terms) bool { return t.NoDerivatives }, Describe: when(func(t Terms) bool { return t.NoDerivatives }, "no derivatives")},
 	{Name: "attribution", Doc: "notices must be kept or credit given (a condition, not a restriction)",
 		Found: func(t Terms) bool { return t.Attribution }, Describe: never},

@@ -115,3 +115,26 @@ func TestLookupTerm(t *testing.T) {
 		t.Error("TermNames is not sorted")
 	}
 }
+
+// TestConditionsAreNotRestrictions checks that Restricts and Describe agree: a condition
+// (attribution, naming, copyleft) never shows as a restriction, and every restricting term
+// shows as one for some catalogue entry.
+func TestConditionsAreNotRestrictions(t *testing.T) {
+	t.Parallel()
+	var conditions []string
+	for _, term := range TermTable() {
+		described := false
+		for _, e := range Default().Entries() {
+			described = described || term.Describe(e.Terms) != ""
+		}
+		if described != term.Restricts {
+			t.Errorf("%s: Restricts %v, but described as a restriction: %v", term.Name, term.Restricts, described)
+		}
+		if !term.Restricts {
+			conditions = append(conditions, term.Name)
+		}
+	}
+	if got := strings.Join(conditions, ","); got != "attribution,naming,copyleft" {
+		t.Errorf("conditions %s, want attribution,naming,copyleft", got)
+	}
+}
