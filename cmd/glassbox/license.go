@@ -8,13 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/glassbox-dev/glassbox/internal/batch"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/report"
 	"github.com/glassbox-dev/glassbox/internal/source"
@@ -110,7 +110,7 @@ licences with that kind of clause (` + strings.Join(license.TermNames(), ", ") +
 }
 
 // licenceNameRe keeps, in a folder, the files named like licence texts.
-var licenceNameRe = regexp.MustCompile(`(?i)licen[cs]e|copying|notice|polic(y|ies)|terms|eula`)
+var licenceNameRe = lazyre.New(`(?i)licen[cs]e|copying|notice|polic(y|ies)|terms|eula`)
 
 // licenseMany identifies the licences of many files in parallel: one table, or JSON Lines.
 func licenseMany(stdout io.Writer, cat *license.Catalogue, args []string, format string) error {
@@ -194,6 +194,8 @@ type listed struct {
 	*license.Entry
 	Open         bool     `json:"open"`
 	Restrictions []string `json:"restrictions"`
+	// RestrictionTerms names the term of each restriction, in the same order.
+	RestrictionTerms []string `json:"restriction_terms"`
 }
 
 func listCatalogue(w io.Writer, cat *license.Catalogue, family string, terms []string, format string) error {
@@ -212,7 +214,7 @@ func listCatalogue(w io.Writer, cat *license.Catalogue, family string, terms []s
 			}
 		}
 		if keep {
-			out = append(out, listed{e, e.Open(), append([]string{}, e.Restrictions()...)})
+			out = append(out, listed{e, e.Open(), append([]string{}, e.Restrictions()...), append([]string{}, e.RestrictionTerms()...)})
 		}
 	}
 	if format == "json" {

@@ -226,7 +226,7 @@ func (w *pickleWalker) result() *PickleWalk {
 	out := w.out
 	out.Globals = make([]Global, 0, len(w.globals))
 	for g := range w.globals {
-		g.Class, g.Why = rules.classify(g.Module, g.Name)
+		g.Class, g.Why = rules().classify(g.Module, g.Name)
 		out.Globals = append(out.Globals, g)
 	}
 	sortGlobals(out.Globals)

@@ -15,7 +15,7 @@ import (
 func checkGlobals(t *testing.T, facts *Facts) {
 	t.Helper()
 	for i, g := range facts.Globals {
-		if c, _ := rules.classify(g.Module, g.Name); c != g.Class {
+		if c, _ := rules().classify(g.Module, g.Name); c != g.Class {
 			t.Fatalf("%s.%s classed %s, the rules say %s", g.Module, g.Name, g.Class, c)
 		}
 		if i > 0 {

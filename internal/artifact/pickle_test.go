@@ -47,7 +47,7 @@ const (
 
 // g is a Global with the class Classify gives it, for expectations.
 func g(module, name string) Global {
-	c, why := rules.classify(module, name)
+	c, why := rules().classify(module, name)
 	return Global{Module: module, Name: name, Class: c, Why: why}
 }
 
@@ -399,7 +399,7 @@ func TestPickleRulesLoad(t *testing.T) {
 		t.Error("broken JSON accepted")
 	}
 	// Every dangerous rule in the shipped file says why.
-	for m, why := range rules.modules {
+	for m, why := range rules().modules {
 		if why == "" {
 			t.Errorf("module %s has no reason", m)
 		}

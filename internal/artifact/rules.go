@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Class is how glassbox judges one import a pickle makes.
@@ -63,7 +64,9 @@ type pickleRules struct {
 
 type namedRule struct{ pattern, why string }
 
-var rules = mustLoadPickleRules(pickleRulesJSON)
+// rules are the embedded rules, parsed when the first pickle is classified rather than when the
+// binary starts (the JSON decoding cost every command a few tenths of a millisecond).
+var rules = sync.OnceValue(func() *pickleRules { return mustLoadPickleRules(pickleRulesJSON) })
 
 // mustLoadPickleRules parses the embedded rules; they are part of the program, so a mistake in
 // them is a programming error.
@@ -127,7 +130,7 @@ const maxNameSegments = 16
 // Classify judges an import of name from module, as GLOBAL, INST or STACK_GLOBAL would make
 // it. The rules live in data/pickle_rules.json.
 func Classify(module, name string) Class {
-	c, _ := rules.classify(module, name)
+	c, _ := rules().classify(module, name)
 	return c
 }
 

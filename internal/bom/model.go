@@ -6,13 +6,13 @@ package bom
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/card"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
@@ -227,7 +227,7 @@ func weights(rel *release.Release, f *evidence.Facts) []Weights {
 	return out
 }
 
-var sha256Re = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var sha256Re = lazyre.New(`^[0-9a-f]{64}$`)
 
 func datasets(f *evidence.Facts) []Dataset {
 	var out []Dataset
@@ -276,12 +276,12 @@ func metric(m card.EvalResult) Metric {
 }
 
 var (
-	useCaseRe    = regexp.MustCompile(`(?i)\b(intended use|uses?\b|use cases?|direct use|downstream use)`)
-	limitationRe = regexp.MustCompile(`(?i)\b(limitations?|out-of-scope|risks?|bias)`)
+	useCaseRe    = lazyre.New(`(?i)\b(intended use|uses?\b|use cases?|direct use|downstream use)`)
+	limitationRe = lazyre.New(`(?i)\b(limitations?|out-of-scope|risks?|bias)`)
 )
 
 // sections returns the card sections under matching headings, each clipped to 2000 bytes.
-func sections(c *card.Card, re *regexp.Regexp) []string {
+func sections(c *card.Card, re *lazyre.Regexp) []string {
 	var out []string
 	for _, s := range c.Sections(card.HeadingMatches(re)) {
 		text := strings.TrimSpace(s.Text)

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/github/go-spdx/v2/spdxexp"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // SPDXContext is the JSON-LD context every SPDX 3.0.1 document names.
@@ -181,7 +182,7 @@ func (g *graph) licences(ls []Licence, subject string) {
 	}
 }
 
-var licenseRefRe = regexp.MustCompile(`LicenseRef-[A-Za-z0-9.\-]+`)
+var licenseRefRe = lazyre.New(`LicenseRef-[A-Za-z0-9.\-]+`)
 
 // customLicence returns the CustomLicense element of a LicenseRef, created once; its text is
 // the licence file's when l has one, else a statement that the release holds none.
@@ -227,7 +228,7 @@ func spdxExpression(expr string) string {
 	return "LicenseRef-" + strings.Trim(nonIDRe.ReplaceAllString(expr, "-"), "-")
 }
 
-var nonIDRe = regexp.MustCompile(`[^A-Za-z0-9.\-]+`)
+var nonIDRe = lazyre.New(`[^A-Za-z0-9.\-]+`)
 
 func setIf(n map[string]any, key, v string) {
 	if v != "" {

@@ -83,7 +83,10 @@ type License struct {
 	Open         bool     `json:"open"`
 	Known        bool     `json:"known"`
 	Restrictions []string `json:"restrictions"`
-	Evidence     []string `json:"evidence"`
+	// RestrictionTerms names the term (license.TermNames) of each restriction, in the same
+	// order: frameworks and policies decide by these names, never by the text.
+	RestrictionTerms []string `json:"restriction_terms"`
+	Evidence         []string `json:"evidence"`
 }
 
 // Dataset is a training dataset the release names.
@@ -105,6 +108,8 @@ type Parent struct {
 	Key          string   `json:"key,omitempty"`
 	Open         bool     `json:"open"`
 	Restrictions []string `json:"restrictions,omitempty"`
+	// RestrictionTerms names the term of each restriction, in the same order.
+	RestrictionTerms []string `json:"restriction_terms,omitempty"`
 	// Source is "prose" when only the card's prose names the base ("based on Llama 2"), "gguf"
 	// when a GGUF header names it (general.base_model.N.repo_url); empty for the card's
 	// base_model.
@@ -179,12 +184,17 @@ type Library struct {
 type Weights struct {
 	Present bool `json:"present"`
 	// Licenses are the expressions that govern the weights (declared and inherited).
-	Licenses     []string `json:"licenses"`
-	Open         bool     `json:"open"`
-	Known        bool     `json:"known"`
-	OSIApproved  bool     `json:"osi_approved"`
+	Licenses    []string `json:"licenses"`
+	Open        bool     `json:"open"`
+	Known       bool     `json:"known"`
+	OSIApproved bool     `json:"osi_approved"`
+	// Restrictions say in words what limits use of the weights; an inherited one ends in
+	// " (inherited from BASE)".
 	Restrictions []string `json:"restrictions"`
-	Evidence     []string `json:"evidence"`
+	// RestrictionTerms names the term (license.TermNames) of each restriction, in the same
+	// order.
+	RestrictionTerms []string `json:"restriction_terms"`
+	Evidence         []string `json:"evidence"`
 }
 
 // Facts is everything the detectors established about a release.

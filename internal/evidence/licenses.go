@@ -53,6 +53,9 @@ func (v *view) addLicense(l License) {
 	if l.Restrictions == nil {
 		l.Restrictions = []string{}
 	}
+	if l.RestrictionTerms == nil {
+		l.RestrictionTerms = []string{}
+	}
 	for i, have := range v.facts.Licenses {
 		if have.Expression == l.Expression && have.Scope == l.Scope && have.Path == l.Path && have.Source == l.Source {
 			v.facts.Licenses[i].Evidence = appendUnique(have.Evidence, l.Evidence...)
@@ -81,7 +84,7 @@ func appendUnique(s []string, more ...string) []string {
 func fromEntry(e *license.Entry, l License) License {
 	l.Expression, l.Key, l.Name = e.ID, e.Key, e.Name
 	l.OSIApproved, l.Open, l.Known = e.OSI, e.Open(), e.Key != "unknown"
-	l.Restrictions = e.Restrictions()
+	l.Restrictions, l.RestrictionTerms = e.Restrictions(), e.RestrictionTerms()
 	return l
 }
 
@@ -96,6 +99,7 @@ func (v *view) fromExpression(expr string, l License) License {
 	for _, id := range ev.IDs {
 		if e, ok := v.cat.ByID(id); ok {
 			l.Restrictions = append(l.Restrictions, e.Restrictions()...)
+			l.RestrictionTerms = append(l.RestrictionTerms, e.RestrictionTerms()...)
 			l.OSIApproved = l.OSIApproved && e.OSI
 		}
 	}
@@ -288,7 +292,7 @@ func (v *view) fileLicenses() {
 		}
 		if policyFileRe.MatchString(base) {
 			ev := v.fileEvidence(t.Path, 0, 0)
-			l := License{Expression: "LicenseRef-Use-Policy", Name: "use policy (" + t.Path + ")", Scope: ScopePolicy, Path: dir, Source: "file", Known: true, Restrictions: []string{"use policy (" + t.Path + ")"}, Evidence: []string{ev}}
+			l := License{Expression: "LicenseRef-Use-Policy", Name: "use policy (" + t.Path + ")", Scope: ScopePolicy, Path: dir, Source: "file", Known: true, Restrictions: []string{"use policy (" + t.Path + ")"}, RestrictionTerms: []string{"use-policy"}, Evidence: []string{ev}}
 			for _, m := range v.cat.Identify(t.Content) {
 				if e, ok := v.cat.ByID(m.ID); ok {
 					l.Expression, l.Key, l.Name = e.ID, e.Key, e.Name

@@ -198,7 +198,7 @@ func TestWeightsTerms(t *testing.T) {
 		{
 			name:  "non-commercial",
 			files: []spec{text("README.md", card("license: cc-by-nc-4.0", "")), weights("model.safetensors", 10)},
-			want:  evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}},
+			want:  evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}, RestrictionTerms: []string{"non-commercial"}},
 		},
 		{
 			name: "use policy file binds the weights",
@@ -206,7 +206,7 @@ func TestWeightsTerms(t *testing.T) {
 				text("README.md", card("license: apache-2.0", "")), text("USE_POLICY.md", "You may not use the tiny model to harm people.\n"),
 				weights("model.safetensors", 10),
 			},
-			want: evidence.Weights{Present: true, Licenses: []string{"Apache-2.0"}, Known: true, Restrictions: []string{"use policy (USE_POLICY.md)"}},
+			want: evidence.Weights{Present: true, Licenses: []string{"Apache-2.0"}, Known: true, Restrictions: []string{"use policy (USE_POLICY.md)"}, RestrictionTerms: []string{"use-policy"}},
 		},
 		{
 			name: "licence in the weights' folder",
@@ -214,7 +214,7 @@ func TestWeightsTerms(t *testing.T) {
 				text("LICENSE", licenceText("MIT")), text("weights/LICENSE", licenceText("CC-BY-NC-4.0")),
 				weights("weights/model.safetensors", 10),
 			},
-			want: evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}},
+			want: evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}, RestrictionTerms: []string{"non-commercial"}},
 		},
 		{
 			name: "model licences folder",
@@ -222,7 +222,7 @@ func TestWeightsTerms(t *testing.T) {
 				text("LICENSE", licenceText("MIT")), text("model_licenses/LICENSE", licenceText("CC-BY-NC-4.0")),
 				weights("model.safetensors", 10),
 			},
-			want: evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}},
+			want: evidence.Weights{Present: true, Licenses: []string{"CC-BY-NC-4.0"}, Known: true, Restrictions: []string{"non-commercial"}, RestrictionTerms: []string{"non-commercial"}},
 		},
 		{
 			name:  "no licence",
@@ -277,7 +277,7 @@ func TestCardLicenses(t *testing.T) {
 			want: []evidence.License{{
 				Expression: "LicenseRef-Llama-3.1-Community", Key: "llama3.1", Name: "Llama 3.1 Community License Agreement",
 				Scope: "release", Source: "card", HubID: "llama3.1", Known: true,
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			evs: []int{1},
 		},
@@ -287,7 +287,7 @@ func TestCardLicenses(t *testing.T) {
 			want: []evidence.License{{
 				Expression: "LicenseRef-Llama-3.1-Community", Key: "llama3.1", Name: "Llama 3.1 Community License Agreement",
 				Scope: "release", Source: "card", HubID: "other", Known: true,
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			evs: []int{2},
 		},

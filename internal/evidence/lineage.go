@@ -76,7 +76,8 @@ func (v *view) baseTerms(p *Parent, id string) {
 
 // setTerms records the catalogue entry a base is released under and the evidence for it.
 func (p *Parent) setTerms(e *license.Entry, ev string) {
-	p.License, p.Key, p.Open, p.Restrictions = e.ID, e.Key, e.Open(), e.Restrictions()
+	p.License, p.Key, p.Open = e.ID, e.Key, e.Open()
+	p.Restrictions, p.RestrictionTerms = e.Restrictions(), e.RestrictionTerms()
 	p.Evidence = append(p.Evidence, ev)
 }
 
@@ -148,7 +149,7 @@ func (v *view) weights() {
 	w := &v.facts.Weights
 	final := v.finalParameters()
 	w.Present = len(final) > 0
-	w.Licenses, w.Restrictions, w.Evidence = []string{}, []string{}, []string{}
+	w.Licenses, w.Restrictions, w.RestrictionTerms, w.Evidence = []string{}, []string{}, []string{}, []string{}
 	// The terms are those of the first final weights file, as for the component, so that a
 	// licence in the weights' own folder counts.
 	at := ""
@@ -160,7 +161,7 @@ func (v *view) weights() {
 	w.Open, w.OSIApproved = w.Known, w.Known
 	for _, l := range covering {
 		w.Licenses = appendUnique(w.Licenses, l.Expression)
-		w.Restrictions = appendUnique(w.Restrictions, l.Restrictions...)
+		w.addRestrictions(l.Restrictions, l.RestrictionTerms, "")
 		w.Evidence = appendUnique(w.Evidence, l.Evidence...)
 		w.Open = w.Open && l.Open
 		w.OSIApproved = w.OSIApproved && l.OSIApproved
@@ -168,7 +169,7 @@ func (v *view) weights() {
 	}
 	for _, l := range v.facts.Licenses {
 		if l.Scope == ScopePolicy {
-			w.Restrictions = appendUnique(w.Restrictions, l.Restrictions...)
+			w.addRestrictions(l.Restrictions, l.RestrictionTerms, "")
 			w.Evidence = appendUnique(w.Evidence, l.Evidence...)
 			w.Open, w.OSIApproved = false, false
 		}
@@ -179,15 +180,33 @@ func (v *view) weights() {
 		}
 		// A derivative carries its base's terms whatever its own card says.
 		w.Licenses = appendUnique(w.Licenses, p.License)
-		for _, r := range p.Restrictions {
-			if slices.Contains(w.Restrictions, r) {
-				continue // the release's own terms already say it
-			}
-			w.Restrictions = appendUnique(w.Restrictions, r+" (inherited from "+strings.TrimPrefix(p.Ref, "hf:")+")")
-		}
+		w.addRestrictions(p.Restrictions, p.RestrictionTerms, strings.TrimPrefix(p.Ref, "hf:"))
 		w.Evidence = appendUnique(w.Evidence, p.Evidence...)
 		w.Open, w.OSIApproved = false, false
 		w.Known = true
+	}
+}
+
+// addRestrictions adds restriction texts with their term names (names[i] is the term of
+// texts[i]), each once. An inherited restriction (from is the base) that the release's own terms
+// already state is not repeated; otherwise its text says where it comes from.
+func (w *Weights) addRestrictions(texts, names []string, from string) {
+	for i, text := range texts {
+		if from != "" {
+			if slices.Contains(w.Restrictions, text) {
+				continue // the release's own terms already say it
+			}
+			text += " (inherited from " + from + ")"
+		}
+		if slices.Contains(w.Restrictions, text) {
+			continue
+		}
+		name := ""
+		if i < len(names) {
+			name = names[i]
+		}
+		w.Restrictions = append(w.Restrictions, text)
+		w.RestrictionTerms = append(w.RestrictionTerms, name)
 	}
 }
 

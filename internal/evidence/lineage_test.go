@@ -31,7 +31,7 @@ func TestLineage(t *testing.T) {
 			front: "license: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B",
 			lineage: []evidence.Parent{{
 				Ref: "hf:meta-llama/Llama-3.1-8B", Relation: "finetune", License: llama, Key: "llama3.1",
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			conflict:     true,
 			weightsTerms: []string{"Apache-2.0", llama},
@@ -41,7 +41,7 @@ func TestLineage(t *testing.T) {
 			front: "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B",
 			lineage: []evidence.Parent{{
 				Ref: "hf:meta-llama/Llama-3.1-8B", Relation: "finetune", License: llama, Key: "llama3.1",
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			weightsTerms: []string{llama},
 		},
@@ -50,7 +50,7 @@ func TestLineage(t *testing.T) {
 			front: "license: llama3\nbase_model: meta-llama/Llama-3.1-8B",
 			lineage: []evidence.Parent{{
 				Ref: "hf:meta-llama/Llama-3.1-8B", Relation: "finetune", License: llama, Key: "llama3.1",
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			weightsTerms: []string{"LicenseRef-Llama-3-Community", llama},
 		},
@@ -90,7 +90,7 @@ func TestLineage(t *testing.T) {
 			front: "base_model: meta-llama/Llama-3.1-8B",
 			lineage: []evidence.Parent{{
 				Ref: "hf:meta-llama/Llama-3.1-8B", Relation: "finetune", License: llama, Key: "llama3.1",
-				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"},
+				Restrictions: []string{"use policy (incorporated by reference)", "700M MAU cap"}, RestrictionTerms: []string{"policy-by-reference", "user-cap"},
 			}},
 			weightsTerms: []string{llama},
 		},
@@ -145,6 +145,10 @@ func TestInheritedRestrictionsNameTheBase(t *testing.T) {
 	}
 	if diff := cmpDiff(want, f.Weights.Restrictions); diff != "" {
 		t.Errorf("restrictions (-want +got):\n%s", diff)
+	}
+	// The names stay the base's term names, without the text's provenance.
+	if diff := cmpDiff([]string{"policy-by-reference", "user-cap"}, f.Weights.RestrictionTerms); diff != "" {
+		t.Errorf("restriction terms (-want +got):\n%s", diff)
 	}
 	if !f.Weights.Known || f.Weights.OSIApproved {
 		t.Errorf("Weights Known %v OSIApproved %v, want true false", f.Weights.Known, f.Weights.OSIApproved)
@@ -607,5 +611,19 @@ func TestGGUFLineage(t *testing.T) {
 	f = detect(t, build(text("README.md", card("license: apache-2.0\nbase_model: Qwen/Qwen3-8B", "# Quant\n")), gguf("https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct")))
 	if len(f.Lineage) != 1 || f.Lineage[0].Ref != "hf:Qwen/Qwen3-8B" {
 		t.Errorf("with a card base_model, lineage %+v", f.Lineage)
+	}
+}
+
+// TestRestrictionsOwnBeforeInherited checks that a restriction the release's own terms state is
+// not repeated as inherited, and that every restriction keeps its term name beside it.
+func TestRestrictionsOwnBeforeInherited(t *testing.T) {
+	t.Parallel()
+	f := detect(t, build(text("README.md", card("license: llama3.2\nbase_model: meta-llama/Llama-3.1-8B", "")), weights("model.safetensors", 10)))
+	want := []string{"use policy (incorporated by reference)", "700M MAU cap", "geographic exclusion (EU (multimodal models))"}
+	if diff := cmpDiff(want, f.Weights.Restrictions); diff != "" {
+		t.Errorf("restrictions (-want +got):\n%s", diff)
+	}
+	if diff := cmpDiff([]string{"policy-by-reference", "user-cap", "geographic"}, f.Weights.RestrictionTerms); diff != "" {
+		t.Errorf("restriction terms (-want +got):\n%s", diff)
 	}
 }

@@ -6,6 +6,7 @@
 package lazyre
 
 import (
+	"errors"
 	"regexp"
 	"sync"
 )
@@ -16,9 +17,35 @@ type Regexp struct {
 	get  func() *regexp.Regexp
 }
 
+// made lists every pattern New returned, for Check.
+var made struct {
+	sync.Mutex
+	all []*Regexp
+}
+
 // New returns a pattern compiled when it is first used.
 func New(expr string) *Regexp {
-	return &Regexp{expr: expr, get: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+	r := &Regexp{expr: expr, get: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+	made.Lock()
+	made.all = append(made.all, r)
+	made.Unlock()
+	return r
+}
+
+// Check compiles every pattern New has returned and joins the errors of those that do not
+// compile. A test of a command calls it, so that a malformed pattern no test happens to use
+// still fails before release rather than panicking on first use.
+func Check() error {
+	made.Lock()
+	all := append([]*Regexp(nil), made.all...)
+	made.Unlock()
+	var errs []error
+	for _, r := range all {
+		if _, err := regexp.Compile(r.expr); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Re returns the compiled expression.

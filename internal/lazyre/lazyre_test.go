@@ -1,6 +1,7 @@
 package lazyre
 
 import (
+	"strings"
 	"sync"
 	"testing"
 )
@@ -31,4 +32,13 @@ func TestLazy(t *testing.T) {
 		}
 	}()
 	New(`(`).MatchString("x")
+}
+
+func TestCheck(t *testing.T) {
+	New(`fine`)
+	New(`(unclosed`)
+	err := Check()
+	if err == nil || !strings.Contains(err.Error(), "(unclosed") {
+		t.Errorf("Check() = %v, want the malformed pattern named", err)
+	}
 }

@@ -1,7 +1,6 @@
 package license
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -9,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/licensecheck"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Match is one licence found in a text.
@@ -28,7 +29,7 @@ type Match struct {
 	How string `json:"how"`
 }
 
-var spdxLine = regexp.MustCompile(`(?m)SPDX-License-Identifier:[ \t]*([^\r\n*]+?)[ \t]*(?:\*/|-->)?[ \t]*$`)
+var spdxLine = lazyre.New(`(?m)SPDX-License-Identifier:[ \t]*([^\r\n*]+?)[ \t]*(?:\*/|-->)?[ \t]*$`)
 
 // Identify finds the licences in text: the AI licences and use policies of the catalogue (by
 // fingerprint), licence texts google/licensecheck knows, and SPDX-License-Identifier lines.

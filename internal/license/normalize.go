@@ -2,9 +2,10 @@ package license
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Normalize maps a free-text licence name, as release authors write it, to the catalogue id it
@@ -111,9 +112,9 @@ var commonNames = map[string]string{
 
 var (
 	// A token that ends in "v" plus a version, as in GPLv3 or LGPLv2.1.
-	glued = regexp.MustCompile(`^([a-z]+?)v(\d+(?:\.\d+)*\+?)$`)
+	glued = lazyre.New(`^([a-z]+?)v(\d+(?:\.\d+)*\+?)$`)
 	// The boundary between letters and digits in a token such as "apache2" or "gpl3".
-	letterDigit = regexp.MustCompile(`([a-z])(\d)`)
+	letterDigit = lazyre.New(`([a-z])(\d)`)
 )
 
 // noiseWords are dropped before comparing names: they vary between spellings of one licence
@@ -307,7 +308,7 @@ var licenceHosts = map[string]func(c *Catalogue, path []string) *Entry{
 }
 
 // dashedVersion matches a version written with dashes in a URL slug ("apache-2-0").
-var dashedVersion = regexp.MustCompile(`(\d)-(\d)`)
+var dashedVersion = lazyre.New(`(\d)-(\d)`)
 
 // byName resolves a name found inside a URL, after dropping a file extension.
 func (c *Catalogue) byName(s string) *Entry {

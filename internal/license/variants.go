@@ -1,8 +1,10 @@
 package license
 
 import (
-	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Near-variants of permissive licences.
@@ -44,10 +46,10 @@ var variants = []variant{
 }
 
 var (
-	foldRe       = regexp.MustCompile(`[^a-z0-9]+`)
-	sentenceRe   = regexp.MustCompile(`[^.!?\n]+(?:[.!?]+|\n|$)`)
-	bindingRe    = regexp.MustCompile(`(?i)\b(may not|shall not|must not|cannot|can not|not (be )?(used|permitted|allowed)|only (for|be used)|solely|non-?commercial|commercial (use|purposes)|prohibit\w*|restricted to|research (use|purposes) only|you agree|terminate|revoke)\b`)
-	nonBindingRe = regexp.MustCompile(`(?i)\b(kindly|would appreciate|we appreciate|appreciated|please (cite|consider|let us know|acknowledge|credit)|we ask|we request|encourage|not (required|mandatory|a condition)|do not require|optional|if you find|we would love|welcome)\b`)
+	foldRe       = lazyre.New(`[^a-z0-9]+`)
+	sentenceRe   = lazyre.New(`[^.!?\n]+(?:[.!?]+|\n|$)`)
+	bindingRe    = lazyre.New(`(?i)\b(may not|shall not|must not|cannot|can not|not (be )?(used|permitted|allowed)|only (for|be used)|solely|non-?commercial|commercial (use|purposes)|prohibit\w*|restricted to|research (use|purposes) only|you agree|terminate|revoke)\b`)
+	nonBindingRe = lazyre.New(`(?i)\b(kindly|would appreciate|we appreciate|appreciated|please (cite|consider|let us know|acknowledge|credit)|we ask|we request|encourage|not (required|mandatory|a condition)|do not require|optional|if you find|we would love|welcome)\b`)
 )
 
 func fold(s string) string {
@@ -85,6 +87,9 @@ func (c *Catalogue) nearVariant(text string) (Match, bool) {
 // match adds a binding term ("the weights may not be used commercially"): such a file is not the
 // permissive licence any more, whatever its first lines say.
 func (c *Catalogue) addedTerms(ms []Match, text string, body int) {
+	if !slices.ContainsFunc(ms, isVariantText) {
+		return // nothing the added terms could mark: skip reading the sentences
+	}
 	lines := strings.Split(text, "\n")
 	covered := make([]bool, len(lines)+2)
 	first := strings.Count(text[:body], "\n") + 1
@@ -116,4 +121,18 @@ func (c *Catalogue) addedTerms(ms []Match, text string, body int) {
 			}
 		}
 	}
+}
+
+// isVariantText reports whether a match is a permissive licence found by its text, the only
+// kind addedTerms marks as modified.
+func isVariantText(m Match) bool {
+	if m.How != "text" {
+		return false
+	}
+	for _, v := range variants {
+		if m.ID == v.id {
+			return true
+		}
+	}
+	return false
 }

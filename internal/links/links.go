@@ -6,11 +6,11 @@ package links
 import (
 	"net/url"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/card"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Roles a linked code repository can play, as MOF code components. The order is the order
@@ -187,13 +187,13 @@ func licenceLink(s string) bool {
 // roleWords maps each role to the words that name it; data tables over branches.
 var roleWords = []struct {
 	role string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{Training, regexp.MustCompile(`(?i)\b(train(ing|er)?|pre-?train(ing)?|fine-?tun(e|ing)|sft|rlhf|dpo|post-?training)\b`)},
-	{Evaluation, regexp.MustCompile(`(?i)\b(eval(s|uation|uate|uating)?|benchmark(s|ing)?)\b`)},
-	{DataProcessing, regexp.MustCompile(`(?i)\b(data[- ]?(processing|preparation|prep|pipeline|curation|tooling|tools|cleaning|filtering)|pre-?process(ing)?|dedup(lication)?|dataset (construction|creation|building))\b`)},
-	{Inference, regexp.MustCompile(`(?i)\b(inference|serving|deploy(ment)?|generation code)\b`)},
-	{Architecture, regexp.MustCompile(`(?i)\b(model(ing)? code|architecture|modeling)\b`)},
+	{Training, lazyre.New(`(?i)\b(train(ing|er)?|pre-?train(ing)?|fine-?tun(e|ing)|sft|rlhf|dpo|post-?training)\b`)},
+	{Evaluation, lazyre.New(`(?i)\b(eval(s|uation|uate|uating)?|benchmark(s|ing)?)\b`)},
+	{DataProcessing, lazyre.New(`(?i)\b(data[- ]?(processing|preparation|prep|pipeline|curation|tooling|tools|cleaning|filtering)|pre-?process(ing)?|dedup(lication)?|dataset (construction|creation|building))\b`)},
+	{Inference, lazyre.New(`(?i)\b(inference|serving|deploy(ment)?|generation code)\b`)},
+	{Architecture, lazyre.New(`(?i)\b(model(ing)? code|architecture|modeling)\b`)},
 }
 
 // RolesIn returns the roles the words of s name, in Roles order.
@@ -208,22 +208,22 @@ func RolesIn(s string) []string {
 }
 
 var (
-	ownRe = regexp.MustCompile(`(?i)\b(code|codebase|repo(sitory)?|github|implementation|scripts|git clone)\b`)
+	ownRe = lazyre.New(`(?i)\b(code|codebase|repo(sitory)?|github|implementation|scripts|git clone)\b`)
 	// roleTextRe is link text that names a role and nothing else ("Data Preparation",
 	// "Training code"), unlike a dataset's split ("XSum - Train") or a benchmark's name.
-	roleTextRe    = regexp.MustCompile(`(?i)^(the\s+)?(pre-?training|training|fine-?tuning|evaluation|eval|inference|data\s+(preparation|processing|pipeline|prep|curation)|pre-?processing)(\s+(code|scripts?|repo(sitory)?|pipeline|harness|tools?))?$`)
-	licenceFileRe = regexp.MustCompile(`(?i)^(licen[cs]e|copying|notice)`)
+	roleTextRe    = lazyre.New(`(?i)^(the\s+)?(pre-?training|training|fine-?tuning|evaluation|eval|inference|data\s+(preparation|processing|pipeline|prep|curation)|pre-?processing)(\s+(code|scripts?|repo(sitory)?|pipeline|harness|tools?))?$`)
+	licenceFileRe = lazyre.New(`(?i)^(licen[cs]e|copying|notice)`)
 	// markupRe is what is left of a line holding nothing but a link: list and table marks,
 	// brackets, emphasis, punctuation.
-	markupRe = regexp.MustCompile(`[\s\[\]()<>*_` + "`" + `|:;,.!\-•#>]+`)
-	notOwnRe = regexp.MustCompile(`(?i)\b(based on|built (on|with)|made with|created with|thanks?|acknowledg\w*|inspired|adapted from|powered by|see also|related|credit|stars?|star us|follow|issues)\b`)
-	urlRe    = regexp.MustCompile(`(?i)\b(https?://|www\.|github\.com/)[^\s)\]>"']*`)
+	markupRe = lazyre.New(`[\s\[\]()<>*_` + "`" + `|:;,.!\-•#>]+`)
+	notOwnRe = lazyre.New(`(?i)\b(based on|built (on|with)|made with|created with|thanks?|acknowledg\w*|inspired|adapted from|powered by|see also|related|credit|stars?|star us|follow|issues)\b`)
+	urlRe    = lazyre.New(`(?i)\b(https?://|www\.|github\.com/)[^\s)\]>"']*`)
 	// skipFieldRe are front matter keys whose links are not code: licence texts, gate forms,
 	// lineage, evaluation results, widgets.
-	skipFieldRe = regexp.MustCompile(`(?i)^(license|extra_gated|base_model|datasets|model-index|widget|new_version)`)
-	ownFieldRe  = regexp.MustCompile(`(?i)(repo|code|github|source|implementation)`)
+	skipFieldRe = lazyre.New(`(?i)^(license|extra_gated|base_model|datasets|model-index|widget|new_version)`)
+	ownFieldRe  = lazyre.New(`(?i)(repo|code|github|source|implementation)`)
 	// fmGitHubRe finds GitHub URLs inside front matter strings, with or without a scheme.
-	fmGitHubRe = regexp.MustCompile(`(?i)(https?://)?(www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+[^\s"'<>)\]]*`)
+	fmGitHubRe = lazyre.New(`(?i)(https?://)?(www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+[^\s"'<>)\]]*`)
 )
 
 // library lists general-purpose projects (lower-cased OWNER/NAME) that cards link to as tools.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
+	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/report"
 )
 
@@ -134,13 +135,11 @@ func licenceText(ls []string, open bool) string {
 	return s + " (not open)"
 }
 
-// restrictive are the clause names that make terms less open; the others (attribution,
-// naming, copyleft) keep them open.
-var restrictive = []string{"non-commercial", "commercial-limited", "use-policy", "policy-by-reference", "user-cap",
-	"revenue-cap", "no-training-others", "geographic", "revocable", "research-only", "no-derivatives"}
-
+// termDirection says whether adding or dropping a clause makes terms less or more open, from
+// the licence term table: conditions (attribution, naming, copyleft) and unknown names are
+// neutral.
 func termDirection(term string, added bool) Direction {
-	if !slices.Contains(restrictive, term) {
+	if t, ok := license.LookupTerm(term); !ok || !t.Restricts {
 		return Neutral
 	}
 	if added {

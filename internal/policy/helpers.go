@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/glassbox-dev/glassbox/internal/framework/g7"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/license"
 	"github.com/glassbox-dev/glassbox/internal/report"
 )
@@ -160,7 +160,7 @@ func weightsLicences(doc Document) (known []namedEntry, unknown []string) {
 	return known, unknown
 }
 
-var idRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9.+\-]*`)
+var idRe = lazyre.New(`[A-Za-z0-9][A-Za-z0-9.+\-]*`)
 
 func (e *env) hasFinding(id string) (bool, error) {
 	if _, ok := report.FindingDocs[id]; !ok {

@@ -5,13 +5,13 @@ import (
 	"encoding/hex"
 	"io"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/assess"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // SARIFOptions control the SARIF log.
@@ -187,7 +187,7 @@ func (l *locator) at(p string, start, end int) sarifLocation {
 	return loc
 }
 
-var spanRe = regexp.MustCompile(`^(.+?):(\d+)(?:-(\d+))?$`)
+var spanRe = lazyre.New(`^(.+?):(\d+)(?:-(\d+))?$`)
 
 // fileSpan reads an evidence location inside the release ("README.md:3", "LICENSE:1-48",
 // "model.safetensors#general.license"); locations outside it (base models on the Hub, the
@@ -269,7 +269,7 @@ func (rb *ruleBook) criterion(r framework.Reason) int {
 	})
 }
 
-var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+var nonWord = lazyre.New(`[^a-z0-9]+`)
 
 func slug(s string) string {
 	return strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "-"), "-")

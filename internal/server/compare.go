@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/store"
 )
 
@@ -137,7 +137,7 @@ func (s *server) historyRows(r *http.Request, history []store.Audit) []historyRo
 // maxCompare bounds the models one comparison shows.
 const maxCompare = 8
 
-var modelName = regexp.MustCompile(`^(github:)?[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var modelName = lazyre.New(`^(github:)?[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // compared is one column of the comparison.
 type compared struct {

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -122,13 +122,13 @@ func (m *Metrics) HubSleep(ctx context.Context, d time.Duration) error {
 func (m *Metrics) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		ww := wrapStatus(w)
 		next.ServeHTTP(ww, r)
 		route := "unmatched"
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
 		}
-		status := ww.Status()
+		status := ww.status
 		if status == 0 {
 			status = http.StatusOK
 		}
@@ -139,19 +139,22 @@ func (m *Metrics) observe(next http.Handler) http.Handler {
 // depthCollector reads the queue's depth when scraped.
 type depthCollector struct{ q queue.Queue }
 
-var depthDesc = prometheus.NewDesc("glassbox_queue_jobs", "Audit jobs in the queue by status (all processes sharing it).", []string{"status"}, nil)
+// depthDesc describes the queue depth metric; made on first use, not at start-up.
+var depthDesc = sync.OnceValue(func() *prometheus.Desc {
+	return prometheus.NewDesc("glassbox_queue_jobs", "Audit jobs in the queue by status (all processes sharing it).", []string{"status"}, nil)
+})
 
-func (c depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- depthDesc }
+func (c depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- depthDesc() }
 
 func (c depthCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	depth, err := c.q.Depth(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(depthDesc, err)
+		ch <- prometheus.NewInvalidMetric(depthDesc(), err)
 		return
 	}
 	for status, n := range depth {
-		ch <- prometheus.MustNewConstMetric(depthDesc, prometheus.GaugeValue, float64(n), status)
+		ch <- prometheus.MustNewConstMetric(depthDesc(), prometheus.GaugeValue, float64(n), status)
 	}
 }

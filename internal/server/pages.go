@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/glassbox-dev/glassbox/internal/store"
 )
@@ -15,13 +16,18 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var (
-	pages = template.Must(template.New("").Funcs(template.FuncMap{
+// pages are the page templates, parsed when the first page is rendered: parsing them when the
+// binary starts cost every command (glassbox --version included) about half a millisecond.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
 		"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"add":     func(a, b int) int { return a + b },
 		"join":    strings.Join,
 		"inc":     func(i int) int { return i + 1 },
 	}).ParseFS(assets, "assets/*.html"))
+})
+
+var (
 	tiers = []string{"closed", "weights-available", "open-weights", "open-source-ai", "open-source-ai-open-data"}
 	sorts = []string{"name", "tier", "osai", "recent"}
 )
@@ -40,7 +46,7 @@ func render(w http.ResponseWriter, name string, data any) {
 // renderStatus is render with another status than 200.
 func renderStatus(w http.ResponseWriter, status int, name string, data any) {
 	var b strings.Builder
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := pages().ExecuteTemplate(&b, name, data); err != nil {
 		problem(w, http.StatusInternalServerError, "page failed", "the page could not be rendered")
 		return
 	}

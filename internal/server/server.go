@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
-	"github.com/go-chi/httprate"
 
 	"github.com/glassbox-dev/glassbox/internal/census/report"
 	"github.com/glassbox-dev/glassbox/internal/queue"
@@ -60,8 +58,8 @@ func New(cfg Config) http.Handler {
 	cfg.Metrics.WatchQueue(cfg.Queue)
 	s := &server{cfg: cfg}
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
-	r.Use(httprate.Limit(cfg.ReadRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)))
+	r.Use(recoverPanics(cfg.Logger), cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
+	r.Use(rateLimit(cfg.ReadRate, time.Minute, tooMany))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("ok\n"))
@@ -70,7 +68,7 @@ func New(cfg Config) http.Handler {
 	r.Handle("/metrics", cfg.Metrics.Handler())
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", serveOpenAPI)
-		r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), s.requireToken).
+		r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), s.requireToken).
 			Post("/audits", s.submit)
 		r.Get("/audits/{id}", s.job)
 		r.Get("/models", s.search)
@@ -81,7 +79,7 @@ func New(cfg Config) http.Handler {
 	})
 	r.Get("/", s.leaderboardPage)
 	r.Get("/audit", s.auditFormPage)
-	r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), crossOrigin).
+	r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), crossOrigin).
 		Post("/audit", s.auditFormPost)
 	r.Get("/audits/{id}", s.jobPage)
 	r.Get("/assets/census.css", censusCSS)
@@ -107,9 +105,9 @@ type server struct {
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		ww := wrapStatus(w)
 		next.ServeHTTP(ww, r)
-		s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms", time.Since(start).Milliseconds())
+		s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.status, "bytes", ww.bytes, "duration_ms", time.Since(start).Milliseconds())
 	})
 }
 

@@ -10,12 +10,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
@@ -23,7 +23,7 @@ import (
 type Progress func(n int64)
 
 // hexSHA256 matches a Hugging Face cache blob name for an LFS file: its sha256.
-var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var hexSHA256 = lazyre.New(`^[0-9a-f]{64}$`)
 
 // ErrChanged marks a file whose size or modification time changed while it was hashed, or
 // since it was inventoried: its hash proves nothing (a check failed, exit code 1).

@@ -62,7 +62,7 @@ type Index struct {
 	WeightsOpen    bool     `json:"weights_open"`
 	Library        string   `json:"library"`
 	Licenses       []string `json:"licenses"`       // catalogue keys of every licence found
-	Restrictions   []string `json:"restrictions"`   // the weights' restrictions, by term name
+	Restrictions   []string `json:"restrictions"`   // the weights' restrictions as the report words them, without where they are inherited from
 	Findings       []string `json:"findings"`       // finding ids
 	Families       []string `json:"families"`       // the licences' families (llama, gemma, openrail …)
 	Task           string   `json:"task,omitempty"` // the card's pipeline_tag

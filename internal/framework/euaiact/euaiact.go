@@ -22,13 +22,13 @@
 package euaiact
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/glassbox-dev/glassbox/internal/component"
 	"github.com/glassbox-dev/glassbox/internal/evidence"
 	"github.com/glassbox-dev/glassbox/internal/framework"
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // Verdict labels.
@@ -95,39 +95,52 @@ func Evaluate(f *evidence.Facts) framework.Verdict {
 
 // ---- condition 1: the licence
 
-// termRule classifies one restriction string of the licence catalogue (license.Entry.
-// Restrictions, possibly with " (inherited from …)" or a policy's file name appended).
+// termRule says what one licence term (license.TermNames) does to condition 1.
 type termRule struct {
-	re     *regexp.Regexp
+	term   string
 	result framework.Result
 	why    string
 }
 
-// termRules: disqualifying terms fail; proportionate safety restrictions pass; terms whose
-// effect on the exemption is a legal judgement leave the condition unknown. A restriction no
-// rule knows is unknown too.
+// termRules, by term name: disqualifying terms fail; proportionate safety restrictions pass;
+// terms whose effect on the exemption is a legal judgement leave the condition unknown.
+// Attribution, naming and same-terms conditions are allowed (they never appear as
+// restrictions, but every term has a rule so that a new term cannot go unjudged). A restriction
+// without a term name is unknown.
 var termRules = []termRule{
-	{regexp.MustCompile(`^non-commercial`), framework.Fail, "forbids commercial use"},
-	{regexp.MustCompile(`^research only`), framework.Fail, "allows research use only"},
-	{regexp.MustCompile(`^commercial use limited`), framework.Fail, "limits commercial use, so some uses need a separate licence"},
-	{regexp.MustCompile(`MAU cap`), framework.Fail, "needs a separate licence above a number of users"},
-	{regexp.MustCompile(`revenue cap`), framework.Fail, "needs a separate licence above a revenue threshold"},
-	{regexp.MustCompile(`^no derivatives`), framework.Fail, "forbids sharing modified versions"},
-	{regexp.MustCompile(`^no (re)?distribution`), framework.Fail, "forbids redistribution"},
-	{regexp.MustCompile(`^geographic exclusion`), framework.Fail, "excludes users by region, which no non-discriminatory safety restriction does"},
-	{regexp.MustCompile(`^use policy \(incorporated by reference\)`), framework.Pass, "a use policy the licensor may update; allowed while it only bans harmful uses"},
-	{regexp.MustCompile(`^use policy`), framework.Pass, "a use policy; allowed as a proportionate, non-discriminatory safety restriction as long as it only bans harmful uses"},
-	{regexp.MustCompile(`^no training other models on outputs`), framework.Unknown, "restricts what outputs may be used for, a limit on use that is not about safety"},
-	{regexp.MustCompile(`^revocable`), framework.Unknown, "lets the licensor revoke or change the terms, so the grant may not last"},
+	{"non-commercial", framework.Fail, "forbids commercial use"},
+	{"research-only", framework.Fail, "allows research use only"},
+	{"commercial-limited", framework.Fail, "limits commercial use, so some uses need a separate licence"},
+	{"user-cap", framework.Fail, "needs a separate licence above a number of users"},
+	{"revenue-cap", framework.Fail, "needs a separate licence above a revenue threshold"},
+	{"no-derivatives", framework.Fail, "forbids sharing modified versions"},
+	{"geographic", framework.Fail, "excludes users by region, which no non-discriminatory safety restriction does"},
+	{"policy-by-reference", framework.Pass, "a use policy the licensor may update; allowed while it only bans harmful uses"},
+	{"use-policy", framework.Pass, "a use policy; allowed as a proportionate, non-discriminatory safety restriction as long as it only bans harmful uses"},
+	{"no-training-others", framework.Unknown, "restricts what outputs may be used for, a limit on use that is not about safety"},
+	{"revocable", framework.Unknown, "lets the licensor revoke or change the terms, so the grant may not last"},
+	{"attribution", framework.Pass, "an attribution condition, which the exemption allows"},
+	{"naming", framework.Pass, "a naming condition, which the exemption allows like attribution"},
+	{"copyleft", framework.Pass, "a same-terms condition, which the exemption allows"},
 }
 
-func classify(restriction string) termRule {
+// classify finds the rule of a term name.
+func classify(term string) termRule {
 	for _, t := range termRules {
-		if t.re.MatchString(restriction) {
+		if t.term == term {
 			return t
 		}
 	}
-	return termRule{result: framework.Unknown, why: "a term glassbox does not classify"}
+	return termRule{term: term, result: framework.Unknown, why: "a term glassbox does not classify"}
+}
+
+// restrictionTerm is the term name of the i-th restriction of the weights, "" when the facts
+// do not name it.
+func restrictionTerm(w evidence.Weights, i int) string {
+	if i < len(w.RestrictionTerms) {
+		return w.RestrictionTerms[i]
+	}
+	return ""
 }
 
 func licence(f *evidence.Facts) framework.Reason {
@@ -144,8 +157,8 @@ func licence(f *evidence.Facts) framework.Reason {
 		return r
 	}
 	var fails, doubts, allowed []string
-	for _, s := range w.Restrictions {
-		t := classify(s)
+	for i, s := range w.Restrictions {
+		t := classify(restrictionTerm(w, i))
 		switch t.result {
 		case framework.Fail:
 			fails = append(fails, s+": "+t.why)
@@ -340,7 +353,7 @@ func usageKinds(us []evidence.UsageInfo) usageSummary {
 // ---- condition 3: no monetisation
 
 // personalDataRe matches form labels that ask for personal data.
-var personalDataRe = regexp.MustCompile(`(?i)\b(name|e-?mail|date of birth|birth ?date|birthday|country|affiliation|organi[sz]ation|company|institution|employer|job|title|role|occupation|phone|address|city|linkedin)\b`)
+var personalDataRe = lazyre.New(`(?i)\b(name|e-?mail|date of birth|birth ?date|birthday|country|affiliation|organi[sz]ation|company|institution|employer|job|title|role|occupation|phone|address|city|linkedin)\b`)
 
 func monetisation(f *evidence.Facts) framework.Reason {
 	r := framework.Reason{Criterion: CriterionMonetisation, Result: framework.Unknown, Evidence: framework.Ev(f.Access.Evidence...)}

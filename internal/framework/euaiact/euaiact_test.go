@@ -71,12 +71,19 @@ func with(id component.ID, status evidence.Status, loc, ev string) func(*evidenc
 	}
 }
 
+// restriction is one restriction of the weights: its term name and its text.
+type restriction struct{ term, text string }
+
 // under replaces the weights' terms.
-func under(known bool, restrictions ...string) func(*evidence.Facts) {
+func under(known bool, restrictions ...restriction) func(*evidence.Facts) {
 	return func(f *evidence.Facts) {
 		f.Weights.Known = known
 		f.Weights.Open = known && len(restrictions) == 0
-		f.Weights.Restrictions = append([]string{}, restrictions...)
+		f.Weights.Restrictions, f.Weights.RestrictionTerms = []string{}, []string{}
+		for _, r := range restrictions {
+			f.Weights.Restrictions = append(f.Weights.Restrictions, r.text)
+			f.Weights.RestrictionTerms = append(f.Weights.RestrictionTerms, r.term)
+		}
 		f.Weights.Licenses = []string{"LicenseRef-Test"}
 		if !known {
 			f.Weights.Licenses = []string{}
@@ -99,19 +106,25 @@ func TestConditions(t *testing.T) {
 
 		// Condition 1.
 		{"unknown licence", facts(under(false)), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
-		{"non-commercial", facts(under(true, "non-commercial")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"research only", facts(under(true, "non-commercial", "research only")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"user cap", facts(under(true, "700M MAU cap", "use policy (incorporated by reference)")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"revenue cap", facts(under(true, "$1M revenue cap")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"commercial use limited", facts(under(true, "commercial use limited")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"no derivatives", facts(under(true, "no derivatives")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"geographic exclusion", facts(under(true, "geographic exclusion (EU)")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"inherited cap", facts(under(true, "700M MAU cap (inherited from meta-llama/Llama-3.1-8B)")), euaiact.NotEligible, []framework.Result{F, P, P, P}},
-		{"use policy only", facts(under(true, "use policy")), euaiact.Eligible, []framework.Result{P, P, P, P}},
-		{"policy file", facts(under(true, "use policy (USE_POLICY.md)")), euaiact.Eligible, []framework.Result{P, P, P, P}},
-		{"revocable terms", facts(under(true, "use policy", "revocable or changeable terms")), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
-		{"no training other models", facts(under(true, "no training other models on outputs")), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
-		{"unclassified term", facts(under(true, "something new")), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
+		{"non-commercial", facts(under(true, restriction{"non-commercial", "non-commercial"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"research only", facts(under(true, restriction{"non-commercial", "non-commercial"}, restriction{"research-only", "research only"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"user cap", facts(under(true, restriction{"user-cap", "700M MAU cap"}, restriction{"policy-by-reference", "use policy (incorporated by reference)"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"revenue cap", facts(under(true, restriction{"revenue-cap", "$1M revenue cap"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"commercial use limited", facts(under(true, restriction{"commercial-limited", "commercial use limited"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"no derivatives", facts(under(true, restriction{"no-derivatives", "no derivatives"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"geographic exclusion", facts(under(true, restriction{"geographic", "geographic exclusion (EU)"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"inherited cap", facts(under(true, restriction{"user-cap", "700M MAU cap (inherited from meta-llama/Llama-3.1-8B)"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"use policy only", facts(under(true, restriction{"use-policy", "use policy"})), euaiact.Eligible, []framework.Result{P, P, P, P}},
+		{"policy file", facts(under(true, restriction{"use-policy", "use policy (USE_POLICY.md)"})), euaiact.Eligible, []framework.Result{P, P, P, P}},
+		{"revocable terms", facts(under(true, restriction{"use-policy", "use policy"}, restriction{"revocable", "revocable or changeable terms"})), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
+		{"no training other models", facts(under(true, restriction{"no-training-others", "no training other models on outputs"})), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
+		{"unnamed term", facts(under(true, restriction{"", "something new"})), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
+		{"unclassified term", facts(under(true, restriction{"made-up", "something new"})), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
+		// The name decides, not the text: a use policy described as a cap still passes, and a
+		// cap described as a use policy still fails.
+		{"decided by name, not text (pass)", facts(under(true, restriction{"use-policy", "700M MAU cap"})), euaiact.Eligible, []framework.Result{P, P, P, P}},
+		{"decided by name, not text (fail)", facts(under(true, restriction{"user-cap", "use policy"})), euaiact.NotEligible, []framework.Result{F, P, P, P}},
+		{"restrictions without names", facts(under(true, restriction{"use-policy", "use policy"}), func(f *evidence.Facts) { f.Weights.RestrictionTerms = nil }), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
 		{"known but not open, no terms recorded", facts(under(true), func(f *evidence.Facts) { f.Weights.Open = false }), euaiact.CannotDetermine, []framework.Result{U, P, P, P}},
 		{"base with unknown licence", facts(func(f *evidence.Facts) {
 			f.Lineage = []evidence.Parent{{Ref: "hf:org/base", Relation: "quantized", Evidence: []string{"E12"}}}
@@ -219,7 +232,7 @@ func TestNotes(t *testing.T) {
 		}
 	}
 	// Notes hold whatever the label.
-	for _, f := range []*evidence.Facts{facts(), facts(under(true, "non-commercial")), facts(local), {}} {
+	for _, f := range []*evidence.Facts{facts(), facts(under(true, restriction{"non-commercial", "non-commercial"})), facts(local), {}} {
 		if v := euaiact.Evaluate(f); len(v.Notes) != len(euaiact.Notes) {
 			t.Errorf("label %s: %d notes, want %d", v.Label, len(v.Notes), len(euaiact.Notes))
 		}
@@ -244,8 +257,8 @@ func TestDetails(t *testing.T) {
 		{"fine-tune", facts(func(f *evidence.Facts) {
 			f.Lineage = []evidence.Parent{{Ref: "hf:org/base", Relation: "finetune", License: "MIT", Open: true, Evidence: []string{"E12"}}}
 		}), 3, []string{"derives from org/base", "base's training compute"}, "base model's training tokens"},
-		{"use policy said so", facts(under(true, "use policy")), 0, []string{"LicenseRef-Test", "only bans harmful uses"}, ""},
-		{"cap named", facts(under(true, "700M MAU cap (inherited from org/base)")), 0,
+		{"use policy said so", facts(under(true, restriction{"use-policy", "use policy"})), 0, []string{"LicenseRef-Test", "only bans harmful uses"}, ""},
+		{"cap named", facts(under(true, restriction{"user-cap", "700M MAU cap (inherited from org/base)"})), 0,
 			[]string{"700M MAU cap (inherited from org/base): needs a separate licence above a number of users"}, "Apache-2.0"},
 		{"unknown licence", facts(under(false)), 0, []string{"no identifiable licence"}, "LICENSE"},
 		{"base unknown", facts(func(f *evidence.Facts) {

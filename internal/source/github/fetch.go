@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/links"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
@@ -87,7 +87,7 @@ func (o Options) orDefault() Options {
 	return o
 }
 
-var shaRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var shaRe = lazyre.New(`^[0-9a-f]{40}$`)
 
 // Fetch reads t at the commit its ref (else the default branch) resolves to: the tree as the
 // inventory and the small text files that matter (README, licences, notices, Python project

@@ -5,10 +5,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 )
 
 // headers sets what every API request carries; the token only goes to the API's own origin.
@@ -135,6 +136,6 @@ func netReason(err error) string {
 }
 
 // pinnedRe matches API paths whose answer cannot change: a tree or a file at a full commit sha.
-var pinnedRe = regexp.MustCompile(`/git/trees/[0-9a-f]{40}(\?|$)|/contents/[^?]*\?ref=[0-9a-f]{40}$|/commits/[0-9a-f]{40}$`)
+var pinnedRe = lazyre.New(`/git/trees/[0-9a-f]{40}(\?|$)|/contents/[^?]*\?ref=[0-9a-f]{40}$|/commits/[0-9a-f]{40}$`)
 
 func pinnedPath(p string) bool { return pinnedRe.MatchString(p) }

@@ -2,9 +2,9 @@ package hub
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/glassbox-dev/glassbox/internal/lazyre"
 	"github.com/glassbox-dev/glassbox/internal/release"
 )
 
@@ -22,7 +22,7 @@ func CheckPath(p string) error {
 }
 
 // commitRe matches a full commit sha.
-var commitRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var commitRe = lazyre.New(`^[0-9a-f]{40}$`)
 
 // IsCommit reports whether s is a full 40-hex commit sha.
 func IsCommit(s string) bool { return commitRe.MatchString(s) }
