@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/glassbox-dev/glassbox/internal/census/report"
 	"github.com/glassbox-dev/glassbox/internal/queue"
@@ -58,7 +59,7 @@ func New(cfg Config) http.Handler {
 	cfg.Metrics.WatchQueue(cfg.Queue)
 	s := &server{cfg: cfg}
 	r := chi.NewRouter()
-	r.Use(recoverPanics(cfg.Logger), cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
+	r.Use(middleware.Recoverer, cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
 	r.Use(rateLimit(cfg.ReadRate, time.Minute, tooMany))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
@@ -105,9 +106,9 @@ type server struct {
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := wrapStatus(w)
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.status, "bytes", ww.bytes, "duration_ms", time.Since(start).Milliseconds())
+		s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms", time.Since(start).Milliseconds())
 	})
 }
 
