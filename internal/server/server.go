@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 
 	"github.com/glassbox-dev/glassbox/internal/census/report"
 	"github.com/glassbox-dev/glassbox/internal/queue"
@@ -60,7 +61,7 @@ func New(cfg Config) http.Handler {
 	s := &server{cfg: cfg}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, cfg.Metrics.observe, s.logRequests, securityHeaders, limitBody)
-	r.Use(rateLimit(cfg.ReadRate, time.Minute, tooMany))
+	r.Use(httprate.Limit(cfg.ReadRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("ok\n"))
@@ -69,7 +70,7 @@ func New(cfg Config) http.Handler {
 	r.Handle("/metrics", cfg.Metrics.Handler())
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", serveOpenAPI)
-		r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), s.requireToken).
+		r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), s.requireToken).
 			Post("/audits", s.submit)
 		r.Get("/audits/{id}", s.job)
 		r.Get("/models", s.search)
@@ -80,7 +81,7 @@ func New(cfg Config) http.Handler {
 	})
 	r.Get("/", s.leaderboardPage)
 	r.Get("/audit", s.auditFormPage)
-	r.With(rateLimit(cfg.WriteRate, time.Minute, tooMany), crossOrigin).
+	r.With(httprate.Limit(cfg.WriteRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP), httprate.WithLimitHandler(tooMany)), crossOrigin).
 		Post("/audit", s.auditFormPost)
 	r.Get("/audits/{id}", s.jobPage)
 	r.Get("/assets/census.css", censusCSS)
