@@ -1,6 +1,7 @@
 package census
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -19,7 +20,8 @@ func TestCensusHelperProcess(t *testing.T) {
 	if dsn == "" {
 		t.Skip("run by TestKillMidCensus as its child")
 	}
-	_, _ = Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url), Tune: tune})
+	_, err := Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url), Tune: tune})
+	t.Logf("the census ended before it was killed: %v", err)
 	select {} // killed here, if the census did not end first
 }
 
@@ -35,10 +37,13 @@ func TestKillMidCensus(t *testing.T) {
 			h := censustest.New(t, censustest.Config{Models: 300, Latency: 15 * time.Millisecond, Limits: testLimits, Window: testWindow, PageSize: 100, Seed: 7})
 			child := exec.Command(os.Args[0], "-test.run=^TestCensusHelperProcess$")
 			child.Env = append(os.Environ(), "GLASSBOX_CENSUS_HELPER_DSN="+dsn, "GLASSBOX_CENSUS_HELPER_HUB="+h.URL())
+			var out bytes.Buffer
+			child.Stdout, child.Stderr = &out, &out
 			if err := child.Start(); err != nil {
 				t.Fatal(err)
 			}
-			done := waitDone(t, dsn, 40, 90*time.Second)
+			defer child.Process.Kill()
+			done := waitDone(t, dsn, 40, 90*time.Second, &out)
 			if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -62,38 +67,29 @@ func TestKillMidCensus(t *testing.T) {
 	}
 }
 
-// waitDone waits until at least n models of the store's census are done, returning how many.
-func waitDone(t *testing.T, dsn string, n int, limit time.Duration) int {
+// waitDone waits until at least n models of the store's census are done, returning how many;
+// it fails the test with the child's output when they never are.
+func waitDone(t *testing.T, dsn string, n int, limit time.Duration, out *bytes.Buffer) int {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if d := doneSoFar(dsn); d >= n {
-			return d
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("the child census never audited %d models", n)
-	return 0
-}
-
-func doneSoFar(dsn string) int {
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
-		return 0
+		t.Fatal(err)
 	}
 	defer st.Close()
 	d, err := newDB(st)
 	if err != nil {
-		return 0
+		t.Fatal(err)
 	}
-	c, err := d.byKey(ctx, Params{}.Key())
-	if err != nil {
-		return 0
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if c, err := d.byKey(ctx, Params{}.Key()); err == nil {
+			if p, err := d.progress(ctx, c); err == nil && p.Done() >= n {
+				return p.Done()
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	p, err := d.progress(ctx, c)
-	if err != nil {
-		return 0
-	}
-	return p.Done()
+	t.Fatalf("the child census never audited %d models; its output:\n%s", n, out)
+	return 0
 }
