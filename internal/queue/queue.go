@@ -86,7 +86,9 @@ type Config struct {
 	ReauditEvery time.Duration
 	Stale        StaleFunc
 	// Register, when set with workers, adds more kinds of job (the census's) to this process's
-	// workers; they run in the River queues Queues names, with that many workers each.
+	// workers; they run in the River queues Queues names, with that many workers each. Those
+	// queues are throughput queues: fetched again 5 ms after a job ends and polled every 200 ms
+	// (River's defaults, 100 ms and 1 s, cap a queue of short jobs near MaxWorkers per 100 ms).
 	Register func(w *river.Workers)
 	Queues   map[string]int
 }
@@ -179,7 +181,7 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 		if cfg.Register != nil {
 			cfg.Register(workers)
 			for name, n := range cfg.Queues {
-				rc.Queues[name] = river.QueueConfig{MaxWorkers: max(1, n)}
+				rc.Queues[name] = river.QueueConfig{MaxWorkers: max(1, n), FetchCooldown: 5 * time.Millisecond, FetchPollInterval: 200 * time.Millisecond}
 			}
 		}
 		if cfg.ReauditEvery > 0 && cfg.Stale != nil {
