@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/glassbox-dev/glassbox/internal/census/censustest"
+)
+
+// TestCensusCommand: `glassbox census` against the fake Hub prints the summary line the issue
+// names, running it again refreshes the same census, and `census report -o DIR` writes the
+// HTML, CSV and Parquet files.
+func TestCensusCommand(t *testing.T) {
+	h := censustest.New(t, censustest.Config{Models: 60, Seed: 3})
+	t.Setenv("HF_ENDPOINT", h.URL())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("HF_HOME", t.TempDir())
+	db := filepath.Join(t.TempDir(), "g.db")
+	line := regexp.MustCompile(`^census: 40 models listed · 40 audited · 0 unreadable · \d+[a-z0-9.]* · 0\.\d\d requests/model\n$`)
+	for round := 1; round <= 2; round++ {
+		var out, errs bytes.Buffer
+		if code := run([]string{"census", "--limit", "40", "--db", db, "--workers", "4", "--rate-limit", "free"}, &out, &errs); code != 0 {
+			t.Fatalf("round %d: exit %d: %s", round, code, errs.String())
+		}
+		if !line.MatchString(out.String()) {
+			t.Errorf("round %d: summary %q", round, out.String())
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "state")
+	var out, errs bytes.Buffer
+	if code := run([]string{"census", "report", "-o", dir, "--db", db}, &out, &errs); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs.String())
+	}
+	for _, f := range []string{"index.html", "models.csv", "models.parquet", "models.jsonl", "state-of-openness.md"} {
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("report did not list %s: %q", f, out.String())
+		}
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "models.csv"))
+	if lines := strings.Count(string(csv), "\n"); !strings.HasPrefix(string(csv), "id,") || lines != 41 {
+		t.Errorf("models.csv: %d lines, starts %q; want a header with id first and 40 rows", lines, string(csv)[:min(len(csv), 40)])
+	}
+}
+
+// TestCensusUsage: bad flags are usage errors.
+func TestCensusUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"census", "--rate-limit", "lots"},
+		{"census", "--rate-limit", "1,2"},
+		{"census", "--limit", "-3"},
+		{"census", "extra"},
+		{"census", "report"},
+	} {
+		var out, errs bytes.Buffer
+		if code := run(args, &out, &errs); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errs.String())
+		}
+	}
+}
