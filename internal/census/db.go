@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/census/report"
@@ -175,7 +176,7 @@ func (d *db) listed(ctx context.Context, c *Census, entries []hub.ListEntry, now
 	for _, e := range entries {
 		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO census_repos (repo, sha, entry, fetched_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (repo) DO UPDATE SET sha = excluded.sha, entry = excluded.entry, fetched_at = excluded.fetched_at`),
-			e.ID, e.SHA, string(e.Raw), ms(now)); err != nil {
+			repoKey(e.ID), e.SHA, string(e.Raw), ms(now)); err != nil {
 			return nil, err
 		}
 		var audited string
@@ -211,10 +212,14 @@ func (d *db) pageRead(ctx context.Context, c *Census, next string, requests int6
 	return err
 }
 
+// repoKey is how census_repos names a repository: the Hub's ids are case-insensitive, and a
+// card may name its base in another case than the listing.
+func repoKey(id string) string { return strings.ToLower(id) }
+
 // entry is a repository's stored listing entry or info answer.
 func (d *db) entry(ctx context.Context, repo string) (json.RawMessage, bool, error) {
 	var s string
-	err := d.sql.QueryRowContext(ctx, d.q(`SELECT entry FROM census_repos WHERE repo = ?`), repo).Scan(&s)
+	err := d.sql.QueryRowContext(ctx, d.q(`SELECT entry FROM census_repos WHERE repo = ?`), repoKey(repo)).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -227,7 +232,7 @@ func (d *db) entry(ctx context.Context, repo string) (json.RawMessage, bool, err
 // remember stores a repository's info answer fetched for a child's lineage.
 func (d *db) remember(ctx context.Context, repo, sha string, raw json.RawMessage, now time.Time) error {
 	_, err := d.sql.ExecContext(ctx, d.q(`INSERT INTO census_repos (repo, sha, entry, fetched_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (repo) DO NOTHING`), repo, sha, string(raw), ms(now))
+		ON CONFLICT (repo) DO NOTHING`), repoKey(repo), sha, string(raw), ms(now))
 	return err
 }
 

@@ -151,6 +151,7 @@ type Catalogue struct {
 	byKey   map[string][]*Entry // every version of a key
 	byID    map[string]*Entry   // exact, case-sensitive SPDX or LicenseRef id
 	byHub   map[string]*Entry   // Hub licence ids
+	memo    identifyMemo        // Identify's recent results, by text hash
 }
 
 //go:embed data/spdx.tsv

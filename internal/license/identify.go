@@ -38,6 +38,10 @@ var spdxLine = lazyre.New(`(?m)SPDX-License-Identifier:[ \t]*([^\r\n*]+?)[ \t]*(
 // YAML front-matter header at the top of the text is skipped: it describes the text rather
 // than being part of it. A text that is no licence gives no match.
 func (c *Catalogue) Identify(text string) []Match {
+	return c.identifyOnce(text, c.identify)
+}
+
+func (c *Catalogue) identify(text string) []Match {
 	body := frontMatterEnd(text)
 	m := fingerprintMatcher()
 	cands, occ := m.candidates(text, body)
