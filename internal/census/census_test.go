@@ -72,15 +72,7 @@ func runCensus(t *testing.T, dsn string, h *censustest.Hub, p Params) Status {
 func rowsOf(t *testing.T, dsn string, p Params) map[string]report.Row {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	d, err := newDB(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := openDB(t, dsn)
 	c, err := d.byKey(ctx, p.Key())
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +85,21 @@ func rowsOf(t *testing.T, dsn string, p Params) map[string]report.Row {
 		out[r.ID] = r
 	}
 	return out
+}
+
+// openDB opens the census tables of a store for the rest of the test.
+func openDB(t *testing.T, dsn string) *db {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d, err := newDB(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // auditCounts counts each model's stored audits.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/census/censustest"
-	"github.com/glassbox-dev/glassbox/internal/store"
 	"github.com/glassbox-dev/glassbox/internal/store/storetest"
 )
 
@@ -72,15 +71,7 @@ func TestKillMidCensus(t *testing.T) {
 func waitDone(t *testing.T, dsn string, n int, limit time.Duration, out *bytes.Buffer) int {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	d, err := newDB(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := openDB(t, dsn)
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		if c, err := d.byKey(ctx, Params{}.Key()); err == nil {
