@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -109,6 +110,11 @@ type Service struct {
 	version string
 	now     func() time.Time
 	q       queue.Queue
+
+	sumMu  sync.Mutex // guards the kept dashboard summary
+	sum    *report.Summary
+	sumKey summaryKey
+	sumAt  time.Time
 }
 
 // New makes a Service over a store opened by store.Open.
@@ -191,7 +197,9 @@ func (s *Service) Meta(c *Census, p Progress) report.Meta {
 }
 
 // Summary is the latest census's meta and aggregated rows, for the web UI's dashboard; it wraps
-// ErrNoCensus when there is none.
+// ErrNoCensus when there is none. Aggregating reads every row (seconds for a whole-Hub census),
+// so the summary is kept: for good once the round is finished, else for SummaryEvery while it
+// runs (the meta, with its counts, is always current).
 func (s *Service) Summary(ctx context.Context) (report.Meta, *report.Summary, error) {
 	c, err := s.Latest(ctx)
 	if err != nil {
@@ -201,6 +209,13 @@ func (s *Service) Summary(ctx context.Context) (report.Meta, *report.Summary, er
 	if err != nil {
 		return report.Meta{}, nil, err
 	}
+	key := summaryKey{census: c.ID, round: c.Round, finished: p.State == StateFinished, done: p.Done()}
+	s.sumMu.Lock()
+	defer s.sumMu.Unlock()
+	if s.sum != nil && s.sumKey.census == key.census && s.sumKey.round == key.round &&
+		(s.sumKey == key || !key.finished && s.now().Sub(s.sumAt) < SummaryEvery) {
+		return s.Meta(c, p), s.sum, nil
+	}
 	sum := report.NewSummary()
 	for r, err := range s.Rows(ctx, c) {
 		if err != nil {
@@ -208,5 +223,17 @@ func (s *Service) Summary(ctx context.Context) (report.Meta, *report.Summary, er
 		}
 		sum.Add(r)
 	}
+	s.sum, s.sumKey, s.sumAt = sum, key, s.now()
 	return s.Meta(c, p), sum, nil
+}
+
+// SummaryEvery is how long a running census's dashboard summary is reused.
+const SummaryEvery = time.Minute
+
+// summaryKey says which census state a kept summary aggregates.
+type summaryKey struct {
+	census   int64
+	round    int
+	finished bool
+	done     int
 }

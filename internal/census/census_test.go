@@ -301,6 +301,7 @@ func TestCensusReport(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "g.db")
 	h := fakeHub(t, 120)
 	runCensus(t, dsn, h, Params{})
+	checkSummaryKept(t, dsn, h, 120)
 	dir := t.TempDir()
 	files, err := WriteReport(context.Background(), dsn, dir, "test")
 	if err != nil {
@@ -332,5 +333,31 @@ func TestCensusReport(t *testing.T) {
 		if !got[id] {
 			t.Errorf("%s missing from the CSV", id)
 		}
+	}
+}
+
+// checkSummaryKept: the dashboard's summary of a finished census is aggregated once and kept.
+func checkSummaryKept(t *testing.T, dsn string, h *censustest.Hub, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(Config{Store: st, Client: client(h), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, first, err := svc.Summary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, again, err := svc.Summary(ctx)
+	if err != nil || again != first {
+		t.Errorf("the second summary (%v) was aggregated again", err)
+	}
+	if m.Listed != n || m.Audited != n {
+		t.Errorf("dashboard meta %+v, want %d listed and audited", m, n)
 	}
 }

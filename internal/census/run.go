@@ -1,6 +1,7 @@
 package census
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,7 +34,9 @@ type RunConfig struct {
 	// Progress, when set, is called about every Interval (default 1 s) with the census's state.
 	Progress func(Status)
 	Interval time.Duration
-	// JobTimeout and RescueAfter tune the queue (queue.Config); zero keeps its defaults.
+	// JobTimeout and RescueAfter tune the queue (queue.Config); zero means 5 and 6 minutes, so
+	// that jobs a killed census held are taken over by the next run within minutes (the
+	// queue's own defaults, for single audits, are 15 and 16).
 	JobTimeout, RescueAfter time.Duration
 	// Tune, when set, adjusts the rate limiter before the first request (tests scale the
 	// Hub's windows down).
@@ -77,7 +80,7 @@ func Run(ctx context.Context, cfg RunConfig) (Status, error) {
 	if workers <= 0 {
 		workers = 8
 	}
-	qc := queue.Config{JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter}
+	qc := queue.Config{JobTimeout: cmp.Or(cfg.JobTimeout, 5*time.Minute), RescueAfter: cmp.Or(cfg.RescueAfter, 6*time.Minute)}
 	if !cfg.NoWorkers {
 		qc.Workers, qc.Audit = 1, queue.Auditor(st, target.Options{Version: cfg.Version})
 		qc.Register, qc.Queues = svc.Register, map[string]int{QueueName: workers}
