@@ -63,6 +63,10 @@ writes the state of openness the census found.`,
 			if ctx.Err() != nil {
 				fmt.Fprintln(stderr, "census: stopped; run the same command again to continue")
 			}
+			if s.Error != "" {
+				// The models listed were audited, but the listing is not the whole query.
+				return unreadableErr(fmt.Errorf("census: %s", s.Error))
+			}
 			return nil
 		},
 	}

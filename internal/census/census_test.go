@@ -3,6 +3,8 @@ package census
 import (
 	"context"
 	"encoding/csv"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -359,5 +361,25 @@ func checkSummaryKept(t *testing.T, dsn string, h *censustest.Hub, n int) {
 	}
 	if m.Listed != n || m.Audited != n {
 		t.Errorf("dashboard meta %+v, want %d listed and audited", m, n)
+	}
+}
+
+// TestListingRefused: a listing the Hub refuses for good ends the census, saying why, instead
+// of leaving it listing forever.
+func TestListingRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Error-Code", "RepoNotFound")
+		http.Error(w, `{"error":"no such listing"}`, http.StatusNotFound)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := Run(ctx, RunConfig{DSN: filepath.Join(t.TempDir(), "g.db"), Workers: 2, Version: "test", Limits: limits(),
+		Client: clientAt(srv.URL), Interval: 20 * time.Millisecond})
+	if err != nil || s.State != StateFinished || s.Listed != 0 {
+		t.Fatalf("%+v (%v), want a finished census of nothing", s.Progress, err)
+	}
+	if !strings.Contains(s.Error, "listing stopped at "+srv.URL+"/api/models") || !strings.Contains(s.Error, "not found") {
+		t.Errorf("error %q, want where the listing stopped and the Hub's answer", s.Error)
 	}
 }

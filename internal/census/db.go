@@ -58,6 +58,8 @@ type Progress struct {
 	LineageFetches int64     `json:"lineage_fetches"`
 	Started        time.Time `json:"started"`
 	Finished       time.Time `json:"finished,omitzero"`
+	// Error says why the listing stopped early ("" when it did not).
+	Error string `json:"error,omitempty"`
 }
 
 // Done is how many models are audited or unreadable.
@@ -111,7 +113,7 @@ func (d *db) begin(ctx context.Context, p Params, now time.Time) (c *Census, fre
 	}
 	if c.State == StateFinished {
 		if _, err := d.sql.ExecContext(ctx, d.q(`UPDATE censuses SET round = round + 1, state = ?, cursor = '', pages = 0,
-			started_at = ?, finished_at = 0, requests = 0, blob_hits = 0, blob_misses = 0, lineage_hits = 0, lineage_fetches = 0
+			started_at = ?, finished_at = 0, error = '', requests = 0, blob_hits = 0, blob_misses = 0, lineage_hits = 0, lineage_fetches = 0
 			WHERE id = ? AND state = ?`), StateListing, ms(now), c.ID, StateFinished); err != nil {
 			return nil, false, fmt.Errorf("census: %v", err)
 		}
@@ -216,6 +218,14 @@ func (d *db) pageRead(ctx context.Context, c *Census, next string, requests int6
 // card may name its base in another case than the listing.
 func repoKey(id string) string { return strings.ToLower(id) }
 
+// listingFailed ends a census's listing early, saying why.
+func (d *db) listingFailed(ctx context.Context, c *Census, why string, requests int64) error {
+	_, err := d.sql.ExecContext(ctx, d.q(`UPDATE censuses SET error = ?, requests = requests + ?,
+		state = CASE WHEN state = ? THEN ? ELSE state END WHERE id = ? AND round = ?`),
+		why, requests, StateListing, StateAuditing, c.ID, c.Round)
+	return err
+}
+
 // entry is a repository's stored listing entry or info answer.
 func (d *db) entry(ctx context.Context, repo string) (json.RawMessage, bool, error) {
 	var s string
@@ -284,8 +294,8 @@ func (d *db) count(ctx context.Context, tx *sql.Tx, id int64, c counters) error 
 func (d *db) progress(ctx context.Context, c *Census) (Progress, error) {
 	p := Progress{Round: c.Round}
 	var started, finished int64
-	err := d.sql.QueryRowContext(ctx, d.q(`SELECT state, pages, requests, blob_hits, blob_misses, lineage_hits, lineage_fetches, started_at, finished_at
-		FROM censuses WHERE id = ?`), c.ID).Scan(&p.State, &p.Pages, &p.Requests, &p.BlobHits, &p.BlobMisses, &p.LineageHits, &p.LineageFetches, &started, &finished)
+	err := d.sql.QueryRowContext(ctx, d.q(`SELECT state, pages, requests, blob_hits, blob_misses, lineage_hits, lineage_fetches, started_at, finished_at, error
+		FROM censuses WHERE id = ?`), c.ID).Scan(&p.State, &p.Pages, &p.Requests, &p.BlobHits, &p.BlobMisses, &p.LineageHits, &p.LineageFetches, &started, &finished, &p.Error)
 	if err != nil {
 		return p, fmt.Errorf("census: %v", err)
 	}

@@ -89,6 +89,11 @@ func (w *pageWorker) Work(ctx context.Context, job *river.Job[PageArgs]) error {
 	ctx, cost := withCost(ctx)
 	page, err := s.client.List(ctx, a.URL)
 	if err != nil {
+		if final(err) || job.Attempt >= job.MaxAttempts {
+			// The listing cannot go on: what was listed is still audited, and the census
+			// says why it stopped.
+			return s.db.listingFailed(ctx, c, fmt.Sprintf("listing stopped at %s: %v", a.URL, err), cost.Load())
+		}
 		return err
 	}
 	entries, next := page.Entries, page.Next

@@ -12,6 +12,8 @@ CREATE TABLE censuses (
     listed INTEGER NOT NULL DEFAULT 0,
     -- cursor is the listing page to read next (empty: the first); pages counts those read.
     cursor TEXT NOT NULL DEFAULT '',
+    -- error says why the listing ended early (a page the Hub refused for good), '' when it did not.
+    error TEXT NOT NULL DEFAULT '',
     pages INTEGER NOT NULL DEFAULT 0,
     -- What the census cost and saved: Hub requests, files found already read (by blob id) or
     -- read, base models and datasets found already known or fetched.
