@@ -3,7 +3,6 @@ package census
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -60,7 +59,9 @@ func modelJob(c *Census, e hub.ListEntry) river.InsertManyParams {
 			UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: uniqueStates}}}
 }
 
-// Register adds the census's workers to a queue's.
+// Register adds the census's workers to a queue's. Their jobs are bounded by the queue's job
+// timeout (queue.Config.JobTimeout; Run makes it 5 minutes), which also decides when River
+// takes a job of a killed process over: a worker's own longer Timeout would delay that.
 func (s *Service) Register(w *river.Workers) {
 	river.AddWorker(w, &pageWorker{s: s})
 	river.AddWorker(w, &modelWorker{s: s})
@@ -71,9 +72,6 @@ type pageWorker struct {
 	river.WorkerDefaults[PageArgs]
 	s *Service
 }
-
-// Timeout bounds one page: a 500-entry answer and its bookkeeping.
-func (w *pageWorker) Timeout(*river.Job[PageArgs]) time.Duration { return 5 * time.Minute }
 
 // Work reads the page, records its entries, queues their audits and the next page, in that
 // order, so a crash at any point leaves the page to be read again and nothing lost.
@@ -122,9 +120,6 @@ type modelWorker struct {
 	river.WorkerDefaults[ModelArgs]
 	s *Service
 }
-
-// Timeout bounds one model's audit (a deep one reads a few files).
-func (w *modelWorker) Timeout(*river.Job[ModelArgs]) time.Duration { return 3 * time.Minute }
 
 // Work audits the model unless that was done at this sha; its last failed attempt records it
 // unreadable.

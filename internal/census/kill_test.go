@@ -1,6 +1,7 @@
 package census
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"os"
@@ -19,8 +20,9 @@ func TestCensusHelperProcess(t *testing.T) {
 	if dsn == "" {
 		t.Skip("run by TestKillMidCensus as its child")
 	}
-	_, err := Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url), Tune: tune})
-	t.Logf("the census ended before it was killed: %v", err)
+	_, err := Run(context.Background(), RunConfig{DSN: dsn, Workers: 2, Version: "test", Limits: limits(), Client: clientAt(url), Tune: tune,
+		Progress: func(s Status) { fmt.Fprintf(os.Stderr, "child: %+v\n", s.Progress) }})
+	fmt.Fprintf(os.Stderr, "child: the census ended before it was killed: %v\n", err)
 	select {} // killed here, if the census did not end first
 }
 
@@ -42,7 +44,7 @@ func TestKillMidCensus(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer child.Process.Kill()
-			done := waitDone(t, dsn, 40, 90*time.Second, &out)
+			done := waitDone(t, dsn, 40, 60*time.Second, &out, func() { _ = child.Process.Signal(syscall.SIGQUIT); time.Sleep(2 * time.Second) })
 			if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +55,7 @@ func TestKillMidCensus(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			s, err := Run(ctx, RunConfig{DSN: dsn, Workers: 4, Version: "test", Limits: limits(), Client: client(h),
-				Interval: 50 * time.Millisecond, JobTimeout: time.Second, RescueAfter: 2 * time.Second, Tune: tune})
+				Interval: 50 * time.Millisecond, JobTimeout: 5 * time.Second, RescueAfter: 6 * time.Second, Tune: tune})
 			if err != nil || s.State != StateFinished || s.Listed != 300 || s.Audited != 300 {
 				t.Fatalf("after the restart: %+v (%v), want 300 listed and audited", s.Progress, err)
 			}
@@ -68,7 +70,7 @@ func TestKillMidCensus(t *testing.T) {
 
 // waitDone waits until at least n models of the store's census are done, returning how many;
 // it fails the test with the child's output when they never are.
-func waitDone(t *testing.T, dsn string, n int, limit time.Duration, out *bytes.Buffer) int {
+func waitDone(t *testing.T, dsn string, n int, limit time.Duration, out *bytes.Buffer, dump func()) int {
 	t.Helper()
 	ctx := context.Background()
 	d := openDB(t, dsn)
@@ -81,6 +83,7 @@ func waitDone(t *testing.T, dsn string, n int, limit time.Duration, out *bytes.B
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	dump()
 	t.Fatalf("the child census never audited %d models; its output:\n%s", n, out)
 	return 0
 }

@@ -161,7 +161,7 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 	if err != nil {
 		return nil, fmt.Errorf("queue: %v", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	if err := migrateRiver(ctx, m); err != nil {
 		return nil, fmt.Errorf("queue: migrating River's tables: %v", err)
 	}
 	rc := &river.Config{JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter}
@@ -195,6 +195,22 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg 
 	}
 	q.client = client
 	return q, nil
+}
+
+// migrateRiver brings River's tables up to date. Processes starting together on a new database
+// race to create them; the one that lost tries again and finds them made.
+func migrateRiver[TTx any](ctx context.Context, m *rivermigrate.Migrator[TTx]) error {
+	for attempt := 0; ; attempt++ {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err == nil || attempt == 4 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+		}
+	}
 }
 
 // auditWorker runs audit jobs.

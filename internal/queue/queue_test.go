@@ -181,3 +181,29 @@ func TestModelOf(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenConcurrently: processes starting together on a new database all open its queue.
+func TestOpenConcurrently(t *testing.T) {
+	for name, dsnFor := range storetest.DSNs() {
+		t.Run(name, func(t *testing.T) {
+			dsn := dsnFor(t)
+			var wg sync.WaitGroup
+			errs := make([]error, 6)
+			for i := range errs {
+				wg.Go(func() {
+					q, err := Open(context.Background(), dsn, Config{})
+					if err == nil {
+						q.Close()
+					}
+					errs[i] = err
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("opener %d: %v", i, err)
+				}
+			}
+		})
+	}
+}

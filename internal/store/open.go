@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
@@ -76,12 +78,7 @@ func open(ctx context.Context, db *sql.DB, d dialect, where string) (Store, erro
 		db.Close()
 		return nil, err
 	}
-	p, err := goose.NewProvider(d.goose, db, sub)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: migrations: %v", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
+	if err := migrate(ctx, db, d, sub); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: migrating %s: %v", where, redact(err, where))
 	}
@@ -98,6 +95,36 @@ func open(ctx context.Context, db *sql.DB, d dialect, where string) (Store, erro
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	return &sqlStore{db: db, d: d}, nil
+}
+
+// migrate brings the schema up to date, safely when several processes start at once (serve,
+// workers and a census on one database): PostgreSQL's migrations run under a session advisory
+// lock; SQLite has none, so a run that lost the race to another process (which created the
+// tables first) is tried again, and finds them applied.
+func migrate(ctx context.Context, db *sql.DB, d dialect, sub fs.FS) error {
+	var opts []goose.ProviderOption
+	if d.numbered {
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(d.goose, db, sub, opts...)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		_, err = p.Up(ctx)
+		if err == nil || d.numbered || attempt == 4 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+		}
+	}
 }
 
 // redactDSN drops the password of a DSN, for messages.
