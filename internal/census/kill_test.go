@@ -1,9 +1,9 @@
 package census
 
 import (
-	"fmt"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
