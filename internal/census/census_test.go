@@ -19,6 +19,7 @@ import (
 	"github.com/glassbox-dev/glassbox/internal/source/hub"
 	"github.com/glassbox-dev/glassbox/internal/store"
 	"github.com/glassbox-dev/glassbox/internal/store/storetest"
+	"github.com/glassbox-dev/glassbox/internal/target"
 )
 
 // testLimits are the fake Hub's limits in the census tests: small enough that a census of a few
@@ -382,4 +383,36 @@ func TestListingRefused(t *testing.T) {
 	if !strings.Contains(s.Error, "listing stopped at "+srv.URL+"/api/models") || !strings.Contains(s.Error, "not found") {
 		t.Errorf("error %q, want where the listing stopped and the Hub's answer", s.Error)
 	}
+}
+
+// TestMetadataNeverAboveFull: for a sample of the fake Hub's models, the tier a metadata census
+// gives is never above the tier a full audit of the same model gives (what the listing does
+// not tell is unknown, never open).
+func TestMetadataNeverAboveFull(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "g.db")
+	h := censustest.New(t, censustest.Config{Models: 120, Seed: 5})
+	runCensus(t, dsn, h, Params{})
+	rows := rowsOf(t, dsn, Params{})
+	t.Setenv("HF_ENDPOINT", h.URL())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("HF_HOME", t.TempDir())
+	lower, sampled := 0, 0
+	for i, id := range h.IDs() {
+		if i%4 != 0 {
+			continue
+		}
+		sampled++
+		a, err := target.Audit(context.Background(), "hf:"+id, target.Options{Version: "test", NoCache: true})
+		if err != nil {
+			t.Fatalf("full audit of %s: %v", id, err)
+		}
+		full, meta := store.TierRank[a.Tier.Label], rows[id].TierRank
+		if meta > full {
+			t.Errorf("%s: metadata census says %s, the full audit %s", id, rows[id].Tier, a.Tier.Label)
+		}
+		if meta < full {
+			lower++
+		}
+	}
+	t.Logf("metadata tier below the full audit's for %d of %d sampled models", lower, sampled)
 }
