@@ -183,7 +183,7 @@ func progressLine(s census.Status) string {
 	case s.State == census.StateListing && s.ETA == 0:
 		b.WriteString(" · listing…")
 	case s.ETA > 0:
-		b.WriteString(" · ETA " + s.ETA.Round(time.Second).String())
+		b.WriteString(" · ETA " + span(s.ETA))
 	}
 	return b.String()
 }
@@ -196,7 +196,20 @@ func summaryLine(s census.Status) string {
 		took = s.Finished.Sub(s.Started)
 	}
 	return fmt.Sprintf("census: %s models listed · %s audited · %s unreadable · %s · %.2f requests/model",
-		commas(s.Listed), commas(s.Audited), commas(s.Unreadable), took.Round(time.Second), s.RequestsPerModel())
+		commas(s.Listed), commas(s.Audited), commas(s.Unreadable), span(took), s.RequestsPerModel())
+}
+
+// span writes a duration as people read one: 3h41m, 12m05s, 45s.
+func span(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm", h, m)
+	case m > 0:
+		return fmt.Sprintf("%dm%02ds", m, sec)
+	}
+	return fmt.Sprintf("%ds", sec)
 }
 
 // commas writes a count with thousands separators (1,204,331).

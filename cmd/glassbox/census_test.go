@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/glassbox-dev/glassbox/internal/census/censustest"
 )
@@ -20,7 +21,7 @@ func TestCensusCommand(t *testing.T) {
 	t.Setenv("HF_TOKEN", "")
 	t.Setenv("HF_HOME", t.TempDir())
 	db := filepath.Join(t.TempDir(), "g.db")
-	line := regexp.MustCompile(`^census: 40 models listed · 40 audited · 0 unreadable · \d+[a-z0-9.]* · 0\.\d\d requests/model\n$`)
+	line := regexp.MustCompile(`^census: 40 models listed · 40 audited · 0 unreadable · (\d+s|\d+m\d\ds) · 0\.\d\d requests/model\n$`)
 	for round := 1; round <= 2; round++ {
 		var out, errs bytes.Buffer
 		if code := run([]string{"census", "--limit", "40", "--db", db, "--workers", "4", "--rate-limit", "free"}, &out, &errs); code != 0 {
@@ -61,6 +62,17 @@ func TestCensusUsage(t *testing.T) {
 		var out, errs bytes.Buffer
 		if code := run(args, &out, &errs); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errs.String())
+		}
+	}
+}
+
+// TestSpan: durations in the census's lines.
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		45 * time.Second: "45s", 12*time.Minute + 5*time.Second: "12m05s", 3*time.Hour + 41*time.Minute + 20*time.Second: "3h41m", 0: "0s",
+	} {
+		if got := span(d); got != want {
+			t.Errorf("span(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

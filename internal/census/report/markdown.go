@@ -18,7 +18,12 @@ func metaLines(m Meta) []string {
 		fmt.Sprintf("Census of %s in %s.", m.Query, mode),
 		fmt.Sprintf("%s models listed, %s audited, %s unreadable.", num(int64(m.Listed)), num(int64(m.Audited)), num(int64(m.Unreadable))),
 	}
-	if !m.Started.IsZero() {
+	switch {
+	case m.Started.IsZero():
+	case m.Finished.IsZero():
+		lines = append(lines, fmt.Sprintf("Running since %s: %s models still to audit; the figures below are what is done so far.",
+			m.Started.UTC().Format(time.RFC3339), num(int64(max(0, m.Listed-m.Audited-m.Unreadable)))))
+	default:
 		lines = append(lines, fmt.Sprintf("Ran from %s to %s (%s).", m.Started.UTC().Format(time.RFC3339), m.Finished.UTC().Format(time.RFC3339),
 			m.Finished.Sub(m.Started).Round(time.Second)))
 	}

@@ -182,3 +182,12 @@ func ExampleSummary() {
 	fmt.Println(s.Audited, s.Unreadable, s.Tiers[3], s.Months["2025-02"].Total())
 	// Output: 1 1 1 1
 }
+
+// TestMetaRunning: a census still running says so, with what is left, not an end time.
+func TestMetaRunning(t *testing.T) {
+	m := Meta{Query: "all models", Listed: 10, Audited: 6, Unreadable: 1, Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	got := strings.Join(metaLines(m), "\n")
+	if !strings.Contains(got, "Running since 2026-01-02T03:04:05Z: 3 models still to audit") || strings.Contains(got, "0001-01-01") {
+		t.Errorf("meta of a running census:\n%s", got)
+	}
+}
