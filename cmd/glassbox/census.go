@@ -23,7 +23,7 @@ func newCensus(stdout, stderr io.Writer) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "census [--author ORG] [--filter TAG] [--limit N] [--deep] [--db DSN]",
 		Short: "Audit every model a Hub listing returns, and keep the answer current",
-		Long: `List the Hub's models (GET /api/models with expand[], following its cursor) and audit each
+		Long: `List the Hub's models (GET /api/models with expand=…, following its cursor) and audit each
 one into the store of 'glassbox serve': from its listing entry alone (card metadata, file names,
 parameter counts, gating; the report says "metadata only"), or with --deep also from its README
 prose, licence texts and one weights header, every file read once per blob id across all models.

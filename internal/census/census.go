@@ -6,7 +6,7 @@
 // the store's database, so any number of processes (`glassbox census`, `glassbox worker`,
 // `glassbox serve`) share one census, and a census stopped or killed resumes where it was:
 //
-//   - a page job reads one listing page (GET /api/models with expand[], the cursor followed as
+//   - a page job reads one listing page (GET /api/models with expand=, the cursor followed as
 //     given), records every entry (census_repos: the entry an audit is judged from, shared by the
 //     children naming it as a base; census_models: the model in this round), queues an audit for
 //     each model that is new or whose sha moved, then queues the next page;

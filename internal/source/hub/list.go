@@ -44,7 +44,9 @@ var ListExpand = []string{
 var ErrListing = errors.New("listing refused")
 
 // ListURL is the first listing page of q: {endpoint}/api/models?author=…&filter=…&search=…
-// &sort=…&direction=-1&limit=PAGE&expand[]=…, with only the non-empty parameters.
+// &sort=…&direction=-1&limit=PAGE&expand=…&expand=…, with only the non-empty parameters. The
+// expand array is sent as a repeated expand=, as the Hub's own clients (huggingface_hub,
+// @huggingface/hub) send it.
 func (c *Client) ListURL(q ListQuery) string {
 	c.init()
 	var b strings.Builder
@@ -66,7 +68,7 @@ func (c *Client) ListURL(q ListQuery) string {
 	}
 	add("limit", strconv.Itoa(pageSize(q)))
 	for _, f := range ListExpand {
-		add("expand[]", f)
+		add("expand", f)
 	}
 	return c.Endpoint + "/api/models?" + b.String()
 }

@@ -39,12 +39,12 @@ func TestListURL(t *testing.T) {
 	c.Endpoint = "https://hub.example"
 	got := c.ListURL(ListQuery{Author: "acme", Filter: "gguf", Sort: "downloads", PageSize: 50})
 	want := "https://hub.example/api/models?author=acme&filter=gguf&sort=downloads&direction=-1&limit=50"
-	if !strings.HasPrefix(got, want+"&expand%5B%5D=cardData&") {
+	if !strings.HasPrefix(got, want+"&expand=cardData&") {
 		t.Fatalf("ListURL = %s\nwant prefix %s", got, want)
 	}
 	u, _ := url.Parse(got)
-	if e := u.Query()["expand[]"]; !slices.Equal(e, ListExpand) {
-		t.Errorf("expand[] = %v", e)
+	if e := u.Query()["expand"]; !slices.Equal(e, ListExpand) {
+		t.Errorf("expand = %v", e)
 	}
 	if got := c.ListURL(ListQuery{Limit: 7}); !strings.Contains(got, "?limit=7&") || strings.Contains(got, "direction") {
 		t.Errorf("ListURL(limit 7) = %s", got)
