@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,5 +75,35 @@ func TestSpan(t *testing.T) {
 		if got := span(d); got != want {
 			t.Errorf("span(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestCensusWithWorker: `glassbox census --no-workers` queues the census and follows it while a
+// `glassbox worker` on the same store does the work.
+func TestCensusWithWorker(t *testing.T) {
+	h := censustest.New(t, censustest.Config{Models: 40, Seed: 4})
+	t.Setenv("HF_ENDPOINT", h.URL())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("HF_HOME", t.TempDir())
+	db := filepath.Join(t.TempDir(), "g.db")
+	ctx, stop := context.WithCancel(context.Background())
+	worker := make(chan int, 1)
+	go func() {
+		var out, errs bytes.Buffer
+		worker <- runContext(ctx, []string{"worker", "--db", db, "--workers", "2", "--reaudit-every", "0"}, &out, &errs)
+	}()
+	var out, errs bytes.Buffer
+	code := runContext(context.Background(), []string{"census", "--no-workers", "--limit", "25", "--db", db}, &out, &errs)
+	stop()
+	if code != 0 || !strings.HasPrefix(out.String(), "census: 25 models listed · 25 audited · 0 unreadable") {
+		t.Errorf("census --no-workers: exit %d, %q (%s)", code, out.String(), errs.String())
+	}
+	select {
+	case c := <-worker:
+		if c != 0 {
+			t.Errorf("worker exited %d", c)
+		}
+	case <-time.After(40 * time.Second):
+		t.Error("the worker did not stop")
 	}
 }
