@@ -125,14 +125,20 @@ func (s *Service) unreadable(ctx context.Context, a ModelArgs, cause error) erro
 	return s.db.done(ctx, a.Census, r, counters{})
 }
 
-// final reports whether an audit will fail the same way on retry: the Hub said the repository
-// or file is not there, gated or disabled, or the answer cannot be read.
+// final reports whether an audit or a listing page will fail the same way on retry: the Hub
+// answered that the repository or page is not there, gated, disabled or refused, or its answer
+// cannot be read. An unreachable Hub, a rate limit and a timeout are worth retrying.
 func final(err error) bool {
 	var he *hub.Error
 	if errors.As(err, &he) {
-		return he.Status >= 400 && he.Status < 500 && he.Status != 429 && he.Status != 408
+		return he.Final()
 	}
-	return errors.Is(err, source.ErrUnreadable) && !errors.Is(err, context.DeadlineExceeded)
+	for _, passing := range []error{hub.ErrUnreachable, hub.ErrRateLimited, context.DeadlineExceeded, context.Canceled} {
+		if errors.Is(err, passing) {
+			return false
+		}
+	}
+	return errors.Is(err, source.ErrUnreadable)
 }
 
 // entryRow is a row's listing part: who, when, how popular, whether gated.

@@ -69,7 +69,7 @@ func Auditor(st store.Store, opts target.Options) AuditFunc {
 		if err != nil {
 			var te *target.Error
 			var he *hub.Error
-			if errors.As(err, &te) && te.Kind == target.Usage || errors.As(err, &he) && final(he.Status) {
+			if errors.As(err, &te) && te.Kind == target.Usage || errors.As(err, &he) && he.Final() {
 				return "", river.JobCancel(err)
 			}
 			return "", err
@@ -84,10 +84,4 @@ func Auditor(st store.Store, opts target.Options) AuditFunc {
 		}
 		return st.Save(ctx, &store.Audit{Model: m, Target: t, Revision: a.Facts.Revision, Version: opts.Version, Report: buf.Bytes(), Snapshot: snap})
 	}
-}
-
-// final reports whether a Hub answer will not change on retry: a client error other than a rate
-// limit (not found, gated, disabled).
-func final(status int) bool {
-	return status >= 400 && status < 500 && status != 429 && status != 408
 }

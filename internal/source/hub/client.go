@@ -247,6 +247,12 @@ type Error struct {
 	Message string
 }
 
+// Final reports whether the same request will get the same answer: a client error other than
+// a rate limit or a timeout (not found, gated, disabled, unauthorized, refused).
+func (e *Error) Final() bool {
+	return e.Status >= 400 && e.Status < 500 && e.Status != 429 && e.Status != 408
+}
+
 // Error reads as one line a user can act on.
 func (e *Error) Error() string {
 	var why string
