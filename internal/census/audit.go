@@ -99,11 +99,12 @@ func (s *Service) audit(ctx context.Context, c *Census, e hub.ListEntry, k *coun
 	if err != nil {
 		return report.Row{}, fmt.Errorf("%w: %v", source.ErrUnreadable, err)
 	}
-	id, err := s.st.Save(ctx, &store.Audit{Model: m, Target: t, Revision: e.SHA, Version: s.version, Report: doc.Bytes(), Snapshot: snap})
+	saved := &store.Audit{Model: m, Target: t, Revision: e.SHA, Version: s.version, Report: doc.Bytes(), Snapshot: snap}
+	id, err := s.st.Save(ctx, saved)
 	if err != nil {
 		return report.Row{}, err
 	}
-	return rowOf(doc.Bytes(), e, mode, id)
+	return rowOf(doc.Bytes(), saved.Index, e, mode, id) // Save read the index columns
 }
 
 // unreadable records a model the census could not audit, and why.

@@ -32,18 +32,15 @@ type rowFields struct {
 	} `json:"claims"`
 }
 
-// rowOf turns a stored report and the model's listing entry into the census's row.
-func rowOf(doc []byte, e hub.ListEntry, mode, auditID string) (report.Row, error) {
-	idx, _, revision, err := store.Extract(doc)
-	if err != nil {
-		return report.Row{}, err
-	}
+// rowOf turns a stored report, the index the store read from it and the model's listing entry
+// into the census's row.
+func rowOf(doc []byte, idx store.Index, e hub.ListEntry, mode, auditID string) (report.Row, error) {
 	var f rowFields
 	if err := json.Unmarshal(doc, &f); err != nil {
 		return report.Row{}, fmt.Errorf("report: %v", err)
 	}
 	r := entryRow(e)
-	r.SHA, r.Mode, r.Status, r.AuditID = revision, mode, statusAudited, auditID
+	r.Mode, r.Status, r.AuditID = mode, statusAudited, auditID
 	r.Tier, r.TierRank, r.MOFClass = idx.Tier, idx.TierRank, idx.MOFClass
 	r.OSAID, r.OSAIScore, r.EUAIAct = idx.OSAID, idx.OSAIScore, idx.EUAIAct
 	r.WeightsLicense, r.WeightsOpen = idx.WeightsLicense, idx.WeightsOpen

@@ -20,6 +20,12 @@ func TestIdentifyMemo(t *testing.T) {
 	if len(again) != len(first) || again[0].Key != key {
 		t.Fatalf("second identification %+v, want the first's (%s)", again, key)
 	}
+	calls := 0
+	count := func(string) []Match { calls++; return []Match{{Key: "x"}} }
+	c.identifyOnce("a text met twice", count)
+	if got := c.identifyOnce("a text met twice", count); calls != 1 || len(got) != 1 || got[0].Key != "x" {
+		t.Errorf("a text met twice was identified %d times (second result %+v), want once", calls, got)
+	}
 	var m identifyMemo
 	for i := range 3 * memoSize {
 		k := [32]byte{}

@@ -96,7 +96,8 @@ type Page struct {
 
 // Store keeps audits and tokens.
 type Store interface {
-	// Save stores an audit and makes it its model's latest when it is the newest. Saving the
+	// Save stores an audit and makes it its model's latest when it is the newest; it fills
+	// a.Index (and an empty Target or Revision) from the report. Saving the
 	// same model, revision and glassbox version again replaces nothing and returns the stored
 	// audit's id.
 	Save(ctx context.Context, a *Audit) (id string, err error)
