@@ -10,7 +10,8 @@ import "github.com/glassbox-dev/glassbox/internal/release"
 // a.Error for an empty file.
 //
 // Not judged: LFS pointers, files of a release judged from listing metadata whose header was
-// not read (their size is unknown, not 0), and headers that could not be fetched (artifact.Facts.ReadError: a network or disk failure says nothing about the file).
+// not read (their size is unknown, not 0), and headers that could not be fetched
+// (artifact.Facts.ReadError: a network or disk failure says nothing about the file).
 func (v *view) malformedWeights(f release.File, a *Artifact) bool {
 	if f.LFS != nil {
 		return false
