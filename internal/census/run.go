@@ -119,9 +119,8 @@ func follow(ctx context.Context, svc *Service, c *Census, limiter *ratelimit.Lim
 	if err != nil {
 		return Status{}, err
 	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
 	for {
+		asked := time.Now()
 		p, err := svc.Progress(context.WithoutCancel(ctx), c)
 		if err != nil {
 			return Status{}, err
@@ -133,10 +132,14 @@ func follow(ctx context.Context, svc *Service, c *Census, limiter *ratelimit.Lim
 		if p.State == StateFinished {
 			return s, nil
 		}
+		// Counting a whole-Hub census's models takes a while: the next count waits long
+		// enough that counting never takes more than a twentieth of the database's time.
+		t := time.NewTimer(max(every, 20*time.Since(asked)))
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return s, ctx.Err()
-		case <-tick.C:
+		case <-t.C:
 		}
 	}
 }

@@ -39,7 +39,7 @@ CREATE TABLE census_models (
     requests INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (census_id, model)
 );
-CREATE INDEX census_models_status ON census_models (census_id, status);
+CREATE INDEX census_models_status ON census_models (census_id, seen_round, status);
 
 -- Listing entries and info answers of repositories (models and datasets), shared by every census
 -- and every worker: a model's own metadata, and the base models and datasets its children name.
