@@ -17,10 +17,7 @@ import (
 // names, running it again refreshes the same census, and `census report -o DIR` writes the
 // HTML, CSV and Parquet files.
 func TestCensusCommand(t *testing.T) {
-	h := censustest.New(t, censustest.Config{Models: 60, Seed: 3})
-	t.Setenv("HF_ENDPOINT", h.URL())
-	t.Setenv("HF_TOKEN", "")
-	t.Setenv("HF_HOME", t.TempDir())
+	fakeCensusHub(t, 60, 3)
 	db := filepath.Join(t.TempDir(), "g.db")
 	line := regexp.MustCompile(`^census: 40 models listed · 40 audited · 0 unreadable · (\d+s|\d+m\d\ds) · 0\.\d\d requests/model\n$`)
 	for round := 1; round <= 2; round++ {
@@ -81,10 +78,7 @@ func TestSpan(t *testing.T) {
 // TestCensusWithWorker: `glassbox census --no-workers` queues the census and follows it while a
 // `glassbox worker` on the same store does the work.
 func TestCensusWithWorker(t *testing.T) {
-	h := censustest.New(t, censustest.Config{Models: 40, Seed: 4})
-	t.Setenv("HF_ENDPOINT", h.URL())
-	t.Setenv("HF_TOKEN", "")
-	t.Setenv("HF_HOME", t.TempDir())
+	fakeCensusHub(t, 40, 4)
 	db := filepath.Join(t.TempDir(), "g.db")
 	ctx, stop := context.WithCancel(context.Background())
 	worker := make(chan int, 1)
@@ -106,4 +100,13 @@ func TestCensusWithWorker(t *testing.T) {
 	case <-time.After(40 * time.Second):
 		t.Error("the worker did not stop")
 	}
+}
+
+// fakeCensusHub starts a census fake Hub and points this test's Hub client at it, anonymously.
+func fakeCensusHub(t *testing.T, models int, seed int64) *censustest.Hub {
+	h := censustest.New(t, censustest.Config{Models: models, Seed: seed})
+	t.Setenv("HF_ENDPOINT", h.URL())
+	t.Setenv("HF_TOKEN", "")
+	t.Setenv("HF_HOME", t.TempDir())
+	return h
 }
